@@ -1,0 +1,81 @@
+import { MlopsApp } from './projenrc/mlops-app';
+import { SharedLibrary } from './projenrc/shared-library';
+import { ToolsProject } from './projenrc/tools-project';
+import { VERSIONS } from './projenrc/versions';
+import { WorkspaceRoot } from './projenrc/workspace';
+
+// Composition only: each kind of subproject is a class under projenrc/.
+const root = new WorkspaceRoot();
+
+const config = new SharedLibrary(root, {
+  name: 'config',
+  description: 'zod schemas, the parameter loader and Seedfarmer manifest schemas for the MLOps apps',
+  deps: [`zod@${VERSIONS.zod}`, `yaml@${VERSIONS.yaml}`],
+});
+
+const events = new SharedLibrary(root, {
+  name: 'events',
+  description: 'Typed EventBridge patterns for SageMaker MLOps, an EventBridge matcher and cross-account forwarding',
+  cdk: true,
+  workspaceDeps: [config],
+});
+
+const iam = new SharedLibrary(root, {
+  name: 'iam',
+  description: 'CDK bootstrap role references, model registry resource policies, cross-account KMS statements',
+  cdk: true,
+  workspaceDeps: [config],
+});
+
+const registry = new SharedLibrary(root, {
+  name: 'registry',
+  description: 'Code that runs inside AWS (CodeBuild steps, Lambda handlers) for the SageMaker model registry',
+  deps: ['client-sagemaker', 'client-s3', 'client-codepipeline', 'client-sts', 'client-ecr'].map(
+    (c) => `@aws-sdk/${c}@${VERSIONS.awsSdk}`,
+  ),
+  devDeps: [
+    `aws-sdk-client-mock@${VERSIONS.sdkMock}`,
+    `aws-sdk-client-mock-vitest@${VERSIONS.sdkMockVitest}`,
+    `esbuild@${VERSIONS.esbuild}`,
+  ],
+  setupFiles: ['aws-sdk-client-mock-vitest/extend'],
+});
+// What runs in AWS ships as single-file bundles: nothing is installed at pipeline run time.
+registry.compileTask.exec('node scripts/bundle.mjs');
+registry.gitignore.exclude('/bundles/');
+
+const constructs = new SharedLibrary(root, {
+  name: 'constructs',
+  description: 'Shared L3 constructs: secure buckets and keys, the bundled-tool build step, cross-account deploy stages',
+  cdk: true,
+  workspaceDeps: [config, events, iam, registry],
+});
+
+const testUtils = new SharedLibrary(root, {
+  name: 'test-utils',
+  description: 'Private test helpers: test app factory, dummy accounts, cdk-nag assertions, snapshot serializers',
+  cdk: true,
+  private: true,
+  deps: [`cdk-nag@${VERSIONS.cdkNag}`],
+});
+
+const shared = [config, events, iam, registry, constructs];
+
+const apps = [
+  new MlopsApp(root, {
+    name: 'promote',
+    description: 'Promotes the latest approved SageMaker model package from a source registry into a target account',
+    workspaceDeps: shared,
+    workspaceDevDeps: [testUtils],
+  }),
+  new MlopsApp(root, {
+    name: 'endpoint-deploy',
+    description: 'Deploys the latest approved model as a real-time endpoint to staging, tests it, then to prod',
+    workspaceDeps: shared,
+    workspaceDevDeps: [testUtils],
+  }),
+];
+
+new ToolsProject(root, { workspaceDeps: [config], apps });
+
+root.synth();

@@ -1,0 +1,144 @@
+import { YamlFile, awscdk } from 'projen';
+import { SharedLibrary } from './shared-library';
+import { COMMON_OPTIONS, WorkspaceRoot } from './workspace';
+import { SCOPE, VERSIONS } from './versions';
+import { useVitest } from './vitest';
+
+export interface MlopsAppOptions {
+  /** Folder name under apps/, and the package name after the scope. */
+  readonly name: string;
+  readonly description: string;
+  /** Workspace libraries the app uses at synth time. */
+  readonly workspaceDeps: SharedLibrary[];
+  /** Workspace libraries only the tests use. @default - none */
+  readonly workspaceDevDeps?: SharedLibrary[];
+  /** Extra runtime dependencies (name@range). @default - none */
+  readonly deps?: string[];
+  /** CodeBuild compute type Seedfarmer runs the deployspec on. @default BUILD_GENERAL1_SMALL */
+  readonly buildType?: string;
+}
+
+/**
+ * One CDK app under apps/, which is also a Seedfarmer module.
+ *
+ * Seedfarmer zips only the module folder (no hidden files, no dist/, build/, node_modules/ or
+ * cdk.out/), so it cannot see the workspace libraries. The `stage` task packs them into
+ * `vendor/*.tgz` inside the app, and the generated deployspec installs from there: nothing but
+ * the npm registry and the bundle is needed in CodeBuild.
+ */
+export class MlopsApp extends awscdk.AwsCdkTypeScriptApp {
+  constructor(root: WorkspaceRoot, options: MlopsAppOptions) {
+    super({
+      ...COMMON_OPTIONS,
+      parent: root,
+      outdir: `apps/${options.name}`,
+      name: `${SCOPE}/${options.name}`,
+      description: options.description,
+      licensed: false,
+      cdkVersion: VERSIONS.cdkLib,
+      cdkVersionPinning: true,
+      constructsVersion: VERSIONS.constructs.replace('^', ''),
+      cdkCliVersion: VERSIONS.cdkCli,
+      // tsx runs the app without type-checking every synth (6.9 s instead of 15.6 s);
+      // `compile` type-checks instead.
+      app: 'npx tsx src/main.ts',
+      requireApproval: awscdk.ApprovalLevel.NEVER,
+      lambdaAutoDiscover: false,
+      edgeLambdaAutoDiscover: false,
+      integrationTestAutoDiscover: false,
+      bundlerOptions: { esbuildVersion: VERSIONS.esbuild },
+      deps: [
+        `cdk-nag@${VERSIONS.cdkNag}`,
+        `tsx@${VERSIONS.tsx}`,
+        ...(options.deps ?? []),
+        ...options.workspaceDeps.map((l) => `${l.package.packageName}@0.0.0`),
+      ],
+      devDeps: [`ts-node@${VERSIONS.tsNode}`, ...(options.workspaceDevDeps ?? []).map((l) => `${l.package.packageName}@0.0.0`)],
+      tsconfig: { compilerOptions: { skipLibCheck: true } },
+    });
+    this.package.addField('private', true);
+    root.adopt(this);
+    useVitest(this);
+
+    // Hoisted workspaces leave ./node_modules/@types empty.
+    this.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
+    this.tsconfigDev.file.addDeletionOverride('compilerOptions.typeRoots');
+    // .projen/ is not shipped to Seedfarmer's CodeBuild, so cdk.json must not call projen.
+    this.cdkConfig.json.addDeletionOverride('build');
+
+    this.compileTask.reset('tsc --noEmit');
+    this.packageTask.reset();
+    this.addTask('stage', {
+      description: 'Pack the workspace libraries this app uses into vendor/ for a self-contained Seedfarmer bundle',
+      exec: `node ../../tools/lib/seedfarmer/stage-cli.js ${options.name}`,
+    });
+    this.gitignore.exclude('/vendor/', 'cdk-exports.json', 'policy-validation-report.json');
+
+    const install = [
+      // Never take aws-cdk@latest: it is an accidental 3.0.0 that cannot read current assemblies.
+      `npm install -g aws-cdk@${VERSIONS.cdkCli}`,
+      // Dev dependencies include private workspace packages that no registry serves.
+      'npm pkg delete devDependencies',
+      'npm install --no-audit --no-fund vendor/*.tgz',
+    ];
+    new YamlFile(this, 'deployspec.yaml', {
+      obj: {
+        publishGenericEnvVariables: true,
+        deploy: {
+          phases: {
+            install: { commands: install },
+            pre_build: { commands: ['cdk synth --quiet'] },
+            build: {
+              commands: [
+                'cdk deploy --all --app cdk.out --require-approval never --progress events --outputs-file cdk-exports.json',
+              ],
+            },
+            post_build: { commands: ['seedfarmer metadata convert -f cdk-exports.json || true'] },
+          },
+        },
+        destroy: {
+          phases: {
+            install: { commands: install },
+            build: { commands: ['cdk destroy --all --force'] },
+          },
+        },
+        build_type: options.buildType ?? 'BUILD_GENERAL1_SMALL',
+      },
+    });
+
+    new YamlFile(this, 'modulestack.yaml', {
+      obj: {
+        AWSTemplateFormatVersion: '2010-09-09',
+        Description: `Least-privilege additions to the Seedfarmer deployment role of the ${options.name} module`,
+        Parameters: {
+          DeploymentName: { Type: 'String', Description: 'Seedfarmer deployment name' },
+          ModuleName: { Type: 'String', Description: 'Seedfarmer module name (<group>-<module>)' },
+          RoleName: { Type: 'String', Description: 'The module deployment role' },
+        },
+        Resources: {
+          CdkBootstrapRolesPolicy: {
+            Type: 'AWS::IAM::Policy',
+            Properties: {
+              PolicyName: { 'Fn::Sub': '${ModuleName}-cdk-bootstrap-roles' },
+              Roles: [{ Ref: 'RoleName' }],
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    // The CDK CLI deploys through the target account's bootstrap roles; nothing else.
+                    Sid: 'AssumeCdkBootstrapRoles',
+                    Effect: 'Allow',
+                    Action: 'sts:AssumeRole',
+                    Resource: ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map((kind) => ({
+                      'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/cdk-*-${kind}-role-\${AWS::AccountId}-\${AWS::Region}`,
+                    })),
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+}

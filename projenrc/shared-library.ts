@@ -1,0 +1,66 @@
+import { ReleasableCommits, release, typescript, javascript } from 'projen';
+import { COMMON_OPTIONS, WorkspaceRoot } from './workspace';
+import { SCOPE, VERSIONS } from './versions';
+import { useVitest, VitestOptions } from './vitest';
+
+export interface SharedLibraryOptions extends VitestOptions {
+  /** Folder name under packages/ and the package name after the scope. */
+  readonly name: string;
+  readonly description: string;
+  /** Runtime dependencies (name@range). @default - none */
+  readonly deps?: string[];
+  readonly devDeps?: string[];
+  /** Other workspace libraries this one depends on. @default - none */
+  readonly workspaceDeps?: SharedLibrary[];
+  /** Whether the library builds constructs: aws-cdk-lib and constructs become peer dependencies. @default false */
+  readonly cdk?: boolean;
+  /** Private libraries are never released. @default false */
+  readonly private?: boolean;
+}
+
+/**
+ * A library under packages/: compiled with tsc, tested with vitest, released on its own.
+ *
+ * Each released library has its own tag prefix and a changelog of only its own commits, so
+ * `npx projen release` inside the package bumps, builds and packs `dist/js/*.tgz` without
+ * publishing anything.
+ */
+export class SharedLibrary extends typescript.TypeScriptProject {
+  constructor(root: WorkspaceRoot, options: SharedLibraryOptions) {
+    const packageName = `${SCOPE}/${options.name}`;
+    const released = !options.private;
+    super({
+      ...COMMON_OPTIONS,
+      parent: root,
+      outdir: `packages/${options.name}`,
+      name: packageName,
+      description: options.description,
+      licensed: true,
+      license: 'Apache-2.0',
+      copyrightOwner: 'sagemaker-mlops-cdk authors',
+      release: released,
+      releaseToNpm: released,
+      releaseTrigger: release.ReleaseTrigger.continuous(),
+      releaseTagPrefix: `${packageName}@`,
+      releaseWorkflowName: `release-${options.name}`,
+      releasableCommits: ReleasableCommits.featuresAndFixes('.'),
+      versionrcOptions: { path: '.' },
+      bumpPackage: VERSIONS.bumpPackage,
+      tsconfig: {
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
+          target: 'ES2022',
+          lib: ['es2022'],
+          skipLibCheck: true,
+        },
+      },
+      deps: [...(options.deps ?? []), ...(options.workspaceDeps ?? []).map((l) => `${l.package.packageName}@0.0.0`)],
+      devDeps: options.devDeps,
+      peerDeps: options.cdk ? [`aws-cdk-lib@^${VERSIONS.cdkLib}`, `constructs@${VERSIONS.constructs}`] : [],
+    });
+    if (options.private) this.package.addField('private', true);
+    root.adopt(this);
+    useVitest(this, options);
+  }
+}

@@ -1,0 +1,55 @@
+import { javascript, typescript } from 'projen';
+import { SharedLibrary } from './shared-library';
+import { COMMON_OPTIONS, WorkspaceRoot } from './workspace';
+import { SCOPE, VERSIONS } from './versions';
+import { useVitest } from './vitest';
+
+/**
+ * tools/: repository scripts (the main job, Seedfarmer staging, benchmarks) and the repo-wide
+ * tests (manifest and deployspec validation, module bundling, account literals, projen drift).
+ */
+export class ToolsProject extends typescript.TypeScriptProject {
+  constructor(root: WorkspaceRoot, options: { workspaceDeps: SharedLibrary[]; apps: javascript.NodeProject[] }) {
+    super({
+      ...COMMON_OPTIONS,
+      parent: root,
+      outdir: 'tools',
+      name: `${SCOPE}/tools`,
+      description: 'Repository scripts and repo-wide tests',
+      licensed: false,
+      release: false,
+      package: false,
+      tsconfig: {
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
+          target: 'ES2022',
+          lib: ['es2022'],
+          skipLibCheck: true,
+        },
+      },
+      deps: [`yaml@${VERSIONS.yaml}`, ...options.workspaceDeps.map((l) => `${l.package.packageName}@0.0.0`)],
+    });
+    this.package.addField('private', true);
+    root.adopt(this);
+    useVitest(this, { testTimeoutMs: 600_000 });
+    this.packageTask.reset();
+    // The repo-wide tests read every app, the manifests and the projen definition.
+    this.package.addField('nx', {
+      implicitDependencies: options.apps.map((a) => a.package.packageName),
+      targets: {
+        test: {
+          inputs: [
+            'default',
+            '^production',
+            '{workspaceRoot}/manifests/**/*',
+            '{workspaceRoot}/.projenrc.ts',
+            '{workspaceRoot}/projenrc/**/*',
+            '{workspaceRoot}/packages/*/src/**/*',
+            '{workspaceRoot}/apps/*/src/**/*',
+          ],
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,152 @@
+import { Component, JsonFile, javascript, typescript } from 'projen';
+import { MIN_NODE, VERSIONS } from './versions';
+
+/** Options every subproject and the root share. */
+export const COMMON_OPTIONS = {
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  typescriptVersion: VERSIONS.typescript,
+  minNodeVersion: MIN_NODE,
+  jest: false,
+  eslint: false,
+  prettier: false,
+  depsUpgrade: false,
+  sampleCode: false,
+} satisfies Partial<typescript.TypeScriptProjectOptions>;
+
+/**
+ * The workspace root: npm workspaces, one root install, nx as the task runner.
+ *
+ * projen has no npm-workspaces support (projen#3304): each subproject would run its own
+ * `npm install` before the root package.json declares the workspaces. Subprojects created
+ * with {@link WorkspaceRoot.adopt} hand their install to the root instead.
+ */
+export class WorkspaceRoot extends typescript.TypeScriptProject {
+  private readonly install: WorkspaceInstall;
+  private readonly members: javascript.NodeProject[] = [];
+
+  constructor() {
+    super({
+      ...COMMON_OPTIONS,
+      name: 'sagemaker-mlops-cdk',
+      projenrcTs: true,
+      projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsx() },
+      github: false,
+      release: false,
+      licensed: false,
+      disableTsconfig: true,
+      devDeps: [
+        `nx@${VERSIONS.nx}`,
+        `tsx@${VERSIONS.tsx}`,
+        `ts-node@${VERSIONS.tsNode}`,
+        `@types/node@${VERSIONS.nodeTypes}`,
+        `constructs@${VERSIONS.constructs}`,
+        `yaml@${VERSIONS.yaml}`,
+      ],
+    });
+    this.package.addField('private', true);
+    this.package.addField('workspaces', ['packages/*', 'apps/*', 'tools']);
+    this.install = new WorkspaceInstall(this);
+    this.gitignore.exclude('/.nx/cache', '/.nx/workspace-data', 'test-results.json', 'cdk.out', '/bench-results');
+
+    // The root has no sources of its own: its tasks fan out to the workspace through nx.
+    this.compileTask.reset('nx run-many -t compile --output-style=stream');
+    this.testTask.reset('node tools/scripts/run-tests.mjs', { receiveArgs: true });
+    this.packageTask.reset();
+    this.addTask('synth', {
+      description: 'Main job: synthesize every app from the example Seedfarmer deployment, with cdk-nag',
+      steps: [
+        { exec: 'nx run-many -t compile --output-style=stream' },
+        { exec: 'node tools/lib/main-job/cli.js', receiveArgs: true },
+      ],
+    });
+    this.addTask('deploy', {
+      description: 'Deploy every app (pass CDK arguments after --, e.g. -- -c config=path/to/config-dir)',
+      exec: 'nx run-many -t deploy --parallel=1 --output-style=stream',
+      receiveArgs: true,
+    });
+    this.addTask('bench', {
+      description: 'Time the main job per app and the test suite, cold and cached',
+      steps: [
+        { exec: 'nx run-many -t compile --output-style=stream' },
+        { exec: 'node tools/lib/bench/cli.js', receiveArgs: true },
+      ],
+    });
+
+    new JsonFile(this, 'nx.json', {
+      obj: {
+        $schema: './node_modules/nx/schemas/nx-schema.json',
+        defaultBase: 'main',
+        namedInputs: {
+          // nx leaves git-ignored files (lib/, cdk.out/, vendor/, test-results.json) out of every input.
+          default: ['{projectRoot}/**/*', 'sharedGlobals'],
+          production: ['default', '!{projectRoot}/test/**/*', '!{projectRoot}/vitest.config.mts', '!{projectRoot}/README.md'],
+          sharedGlobals: ['{workspaceRoot}/package-lock.json', '{workspaceRoot}/nx.json'],
+        },
+        targetDefaults: {
+          compile: {
+            cache: true,
+            dependsOn: ['^compile'],
+            inputs: ['production', '^production'],
+            outputs: ['{projectRoot}/lib', '{projectRoot}/tsconfig.tsbuildinfo', '{projectRoot}/bundles'],
+          },
+          test: {
+            cache: true,
+            dependsOn: ['^compile'],
+            inputs: ['default', '^production'],
+            outputs: ['{projectRoot}/test-results.json'],
+          },
+          stage: {
+            cache: true,
+            dependsOn: ['^compile'],
+            inputs: ['^production'],
+            outputs: ['{projectRoot}/vendor'],
+          },
+          deploy: { cache: false, dependsOn: ['^compile'] },
+          destroy: { cache: false, dependsOn: ['^compile'] },
+        },
+        parallel: 2,
+      },
+    });
+  }
+
+  /**
+   * Make a subproject a workspace member: its dependencies install at the root, and it never
+   * re-synthesizes the workspace from its own folder.
+   */
+  adopt<T extends javascript.NodeProject>(project: T): T {
+    const pkg = project.package as unknown as { installDependencies: (trigger: unknown) => void };
+    pkg.installDependencies = () => {
+      if (project.package.file.changed) this.install.requestInstall();
+    };
+    project.defaultTask?.reset();
+    this.members.push(project);
+    return project;
+  }
+}
+
+/** Runs one root `npm install` after all subprojects have written their package.json. */
+class WorkspaceInstall extends Component {
+  private needed = false;
+  private rootInstalled = false;
+
+  constructor(private readonly root: javascript.NodeProject) {
+    super(root);
+    const pkg = root.package as unknown as { installDependencies: (trigger: unknown) => void };
+    const original = pkg.installDependencies.bind(pkg);
+    pkg.installDependencies = (trigger: unknown) => {
+      this.rootInstalled = true;
+      original(trigger);
+    };
+  }
+
+  requestInstall() {
+    this.needed = true;
+  }
+
+  postSynthesize() {
+    if (this.needed && !this.rootInstalled) {
+      this.root.tasks.runTask(this.root.package.installTask.name);
+    }
+  }
+}
