@@ -44,19 +44,20 @@ const registry = new SharedLibrary(root, {
 registry.compileTask.exec('node scripts/bundle.mjs');
 registry.gitignore.exclude('/bundles/');
 
-const constructs = new SharedLibrary(root, {
-  name: 'constructs',
-  description: 'Shared L3 constructs: secure buckets and keys, the bundled-tool build step, cross-account deploy stages',
-  cdk: true,
-  workspaceDeps: [config, events, iam, registry],
-});
-
 const testUtils = new SharedLibrary(root, {
   name: 'test-utils',
   description: 'Private test helpers: test app factory, dummy accounts, cdk-nag assertions, snapshot serializers',
   cdk: true,
   private: true,
   deps: [`cdk-nag@${VERSIONS.cdkNag}`],
+});
+
+const constructs = new SharedLibrary(root, {
+  name: 'constructs',
+  description: 'Shared L3 constructs: secure buckets and keys, the bundled-tool build step, cross-account deploy stages',
+  cdk: true,
+  workspaceDeps: [config, events, iam, registry],
+  workspaceDevDeps: [testUtils],
 });
 
 const shared = [config, events, iam, registry, constructs];

@@ -12,6 +12,8 @@ export interface SharedLibraryOptions extends VitestOptions {
   readonly devDeps?: string[];
   /** Other workspace libraries this one depends on. @default - none */
   readonly workspaceDeps?: SharedLibrary[];
+  /** Workspace libraries only the tests use. @default - none */
+  readonly workspaceDevDeps?: SharedLibrary[];
   /** Whether the library builds constructs: aws-cdk-lib and constructs become peer dependencies. @default false */
   readonly cdk?: boolean;
   /** Private libraries are never released. @default false */
@@ -56,7 +58,7 @@ export class SharedLibrary extends typescript.TypeScriptProject {
         },
       },
       deps: [...(options.deps ?? []), ...(options.workspaceDeps ?? []).map((l) => `${l.package.packageName}@0.0.0`)],
-      devDeps: options.devDeps,
+      devDeps: [...(options.devDeps ?? []), ...(options.workspaceDevDeps ?? []).map((l) => `${l.package.packageName}@0.0.0`)],
       peerDeps: options.cdk ? [`aws-cdk-lib@^${VERSIONS.cdkLib}`, `constructs@${VERSIONS.constructs}`] : [],
     });
     if (options.private) this.package.addField('private', true);
