@@ -1,5 +1,6 @@
-// Bundles every entry point under src/bin/ into bundles/<name>.cjs: one self-contained file per
+// Bundles every entry point under src/bin/ into bundles/<name>/index.cjs: one self-contained file per
 // tool, with the AWS SDK inlined, so nothing is installed where the code runs (CodeBuild, Lambda).
+// One folder per tool, so each is a CDK asset of exactly one file (Lambda handler `index.handler`).
 import { build } from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ await Promise.all(
   entries.map((file) =>
     build({
       entryPoints: [join(binDir, file)],
-      outfile: join(import.meta.dirname, '..', 'bundles', file.replace(/\.ts$/, '.cjs')),
+      outfile: join(import.meta.dirname, '..', 'bundles', file.replace(/\.ts$/, ''), 'index.cjs'),
       bundle: true,
       platform: 'node',
       target: 'node22',
