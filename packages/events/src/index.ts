@@ -1,1 +1,1 @@
-export const PLACEHOLDER = 'events';
+export { assertValidPattern, matchesEventPattern } from './matcher';
