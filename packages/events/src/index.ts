@@ -37,3 +37,5 @@ export type {
   SamplePipelineExecutionStateChangeOptions,
   SampleSageMakerPipelineExecutionStatusChangeOptions,
 } from './samples';
+export { CrossAccountEventBus, EventForwardingRule, allowPutEventsFrom } from './forwarding';
+export type { CrossAccountEventBusProps, EventForwardingRuleProps } from './forwarding';
