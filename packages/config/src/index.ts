@@ -1,1 +1,10 @@
-export const PLACEHOLDER = 'config';
+export * from './errors';
+export * from './primitives';
+export * from './loader';
+export * from './seedfarmer/value-ref';
+export * from './seedfarmer/project';
+export * from './seedfarmer/deployspec';
+export * from './seedfarmer/deployment-manifest';
+export * from './seedfarmer/module-manifest';
+export * from './seedfarmer/parse';
+export * from './seedfarmer/invocation';

@@ -1,0 +1,447 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, issuesFromZod, type ConfigIssue } from './errors';
+import { accountId, PARTITIONS, region, resourceName } from './primitives';
+import { splitArn } from './private/arn';
+import { formatPath, jsonTypeOf } from './private/paths';
+import { placeholderIssues } from './private/placeholders';
+
+/**
+ * Where a module is deployed, and under which names.
+ */
+export interface ModuleContext {
+  /** The Seedfarmer project name. */
+  readonly projectName: string;
+  /** The Seedfarmer deployment name. */
+  readonly deploymentName: string;
+  /** The module name as Seedfarmer gives it: `<group>-<module>`. */
+  readonly moduleName: string;
+  /** The account to deploy to. */
+  readonly account: string;
+  /** The region to deploy to. */
+  readonly region: string;
+  /** `${projectName}-${deploymentName}-${moduleName}`, at most 128 characters. */
+  readonly stackName: string;
+  /**
+   * The permissions boundary Seedfarmer asks every role of the module to carry.
+   *
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundaryArn?: string;
+  /** Where the configuration came from. */
+  readonly source: 'seedfarmer' | 'file';
+}
+
+/**
+ * Options of {@link loadModuleConfig}.
+ */
+export interface LoadOptions {
+  /**
+   * The app name; the module name of a file configuration defaults to it, and a `configPath`
+   * directory is searched for `<appName>.yaml`, `<appName>.yml` or `<appName>.json`.
+   */
+  readonly appName: string;
+  /**
+   * The environment variables to read.
+   *
+   * @default process.env
+   */
+  readonly env?: NodeJS.ProcessEnv;
+  /**
+   * The CDK context value `config`: a YAML or JSON file, or a directory holding
+   * `<appName>.yaml|.yml|.json`. Relative paths resolve against the current directory.
+   *
+   * @default - read the Seedfarmer environment variables
+   */
+  readonly configPath?: string;
+  /**
+   * Accept documentation/sample account ids such as 123456789012. For test fixtures only.
+   *
+   * @default false
+   */
+  readonly allowPlaceholderAccounts?: boolean;
+}
+
+const PARAMETER_PREFIX = 'SEEDFARMER_PARAMETER_';
+
+/**
+ * Turns a parameter name into the form Seedfarmer's environment variables carry, lowercased:
+ * `vpc-id`, `vpcId`, `VpcId` and `vpc_id` all become `vpc_id`.
+ */
+export function normalizeParameterName(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/-/g, '_')
+    .toLowerCase();
+}
+
+/**
+ * Reads the module context and parameters of an app, from the Seedfarmer environment or from a
+ * file, and validates them with `schema`.
+ *
+ * - `configPath` given: the file (or `<dir>/<appName>.yaml|.yml|.json`).
+ * - otherwise `SEEDFARMER_PROJECT_NAME` set: the Seedfarmer environment; the account and region
+ *   come from `CDK_DEFAULT_ACCOUNT` / `CDK_DEFAULT_REGION`.
+ *
+ * Every problem (module fields, parameters, placeholder account ids) is collected and thrown as
+ * one {@link ConfigError}; nothing else is thrown.
+ *
+ * @param schema the app's parameter schema, keyed by snake_case parameter name
+ * @param options see {@link LoadOptions}
+ */
+export function loadModuleConfig<S extends z.ZodType>(
+  schema: S,
+  options: LoadOptions,
+): { module: ModuleContext; parameters: z.output<S> } {
+  const env = options.env ?? process.env;
+  let raw: RawConfig;
+  if (options.configPath !== undefined) {
+    raw = readFile(options.configPath, options.appName);
+  } else if (env.SEEDFARMER_PROJECT_NAME !== undefined) {
+    raw = readSeedfarmerEnv(env);
+  } else {
+    throw new ConfigError(`${options.appName} configuration`, [
+      {
+        path: 'source',
+        received: undefined,
+        message:
+          'no configuration found; deploy through Seedfarmer (which sets SEEDFARMER_PROJECT_NAME and the ' +
+          'SEEDFARMER_PARAMETER_* variables), or pass a file with `cdk synth -c config=<file or directory>`',
+      },
+    ]);
+  }
+  if (raw.fatal) {
+    throw new ConfigError(raw.source, raw.issues);
+  }
+
+  const issues: ConfigIssue[] = [...raw.issues];
+  const module = validateModule(raw, issues);
+
+  let parameters: unknown;
+  try {
+    const result = schema.safeParse(raw.parameters);
+    if (result.success) {
+      parameters = result.data;
+    } else {
+      issues.push(...issuesFromZod(result.error, raw.parameters, undefined, { schema }));
+    }
+  } catch (e) {
+    issues.push({
+      path: '(parameters)',
+      received: raw.parameters,
+      message: `the parameter schema of ${options.appName} threw "${(e as Error).message}"; fix the schema`,
+    });
+  }
+
+  if (!options.allowPlaceholderAccounts) {
+    for (const [fieldPath, value] of raw.scan) {
+      issues.push(...placeholderIssues(value, [fieldPath]));
+    }
+  }
+
+  if (issues.length > 0 || !module) {
+    throw new ConfigError(raw.source, issues);
+  }
+  return { module, parameters: parameters as z.output<S> };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------
+
+interface RawField {
+  /** How the field is named in messages: an environment variable or a file key. */
+  readonly path: string;
+  readonly value: unknown;
+}
+
+interface RawConfig {
+  readonly kind: 'seedfarmer' | 'file';
+  readonly source: string;
+  readonly project: RawField;
+  readonly deployment: RawField;
+  readonly module: RawField;
+  readonly account: RawField;
+  readonly region: RawField;
+  readonly permissionsBoundaryArn: RawField;
+  readonly parameters: Record<string, unknown>;
+  /** Raw values to scan for placeholder account ids, by path. */
+  readonly scan: ReadonlyArray<readonly [string, unknown]>;
+  readonly issues: ConfigIssue[];
+  /** The source could not be read at all; `issues` says why. */
+  readonly fatal?: boolean;
+}
+
+/** Marks a field whose absence is already reported. */
+const skip: unique symbol = Symbol('already reported');
+
+function readSeedfarmerEnv(env: NodeJS.ProcessEnv): RawConfig {
+  const field = (name: string): RawField => ({ path: name, value: env[name] });
+  const parameters: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith(PARAMETER_PREFIX) && name.length > PARAMETER_PREFIX.length) {
+      parameters[name.slice(PARAMETER_PREFIX.length).toLowerCase()] = value;
+    }
+  }
+  const moduleName = env.SEEDFARMER_MODULE_NAME;
+  const issues: ConfigIssue[] = [];
+  for (const name of ['CDK_DEFAULT_ACCOUNT', 'CDK_DEFAULT_REGION']) {
+    if (env[name] === undefined) {
+      issues.push({
+        path: name,
+        received: undefined,
+        message:
+          `not set; the CDK CLI sets ${name} from the credentials it runs with, so run \`cdk synth\`/\`cdk deploy\` ` +
+          'with credentials (and a region) for the target account',
+      });
+    }
+  }
+  const scanned = ['CDK_DEFAULT_ACCOUNT', 'SEEDFARMER_PERMISSIONS_BOUNDARY_ARN'].map((n) => [n, env[n]] as const);
+  return {
+    kind: 'seedfarmer',
+    source: `Seedfarmer parameters of module ${moduleName ?? '(SEEDFARMER_MODULE_NAME not set)'}`,
+    project: field('SEEDFARMER_PROJECT_NAME'),
+    deployment: field('SEEDFARMER_DEPLOYMENT_NAME'),
+    module: field('SEEDFARMER_MODULE_NAME'),
+    account: env.CDK_DEFAULT_ACCOUNT === undefined ? { path: 'CDK_DEFAULT_ACCOUNT', value: skip } : field('CDK_DEFAULT_ACCOUNT'),
+    region: env.CDK_DEFAULT_REGION === undefined ? { path: 'CDK_DEFAULT_REGION', value: skip } : field('CDK_DEFAULT_REGION'),
+    permissionsBoundaryArn: field('SEEDFARMER_PERMISSIONS_BOUNDARY_ARN'),
+    parameters,
+    scan: [...scanned, ...Object.entries(parameters)],
+    issues,
+  };
+}
+
+const FILE_KEYS = ['project', 'deployment', 'module', 'account', 'region', 'permissions_boundary_arn', 'parameters'] as const;
+
+function readFile(configPath: string, appName: string): RawConfig {
+  const resolved = path.resolve(process.cwd(), configPath);
+  const located = locateFile(resolved, configPath, appName);
+  if ('issue' in located) {
+    return fatal(resolved, located.issue);
+  }
+  const file = located.file;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return fatal(file, { path: '(file)', received: file, message: `cannot be read (${(e as Error).message}); check the path and its permissions` });
+  }
+  let document: unknown;
+  try {
+    document = file.toLowerCase().endsWith('.json') ? (JSON.parse(text) as unknown) : parseYaml(text);
+  } catch (e) {
+    return fatal(file, {
+      path: '(file)',
+      received: undefined,
+      message: `is not valid ${file.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}; fix the syntax`,
+    });
+  }
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    return fatal(file, {
+      path: '(top level)',
+      received: document ?? undefined,
+      message: `expected a mapping with the keys ${FILE_KEYS.join(', ')}, got ${jsonTypeOf(document ?? undefined)}`,
+    });
+  }
+  const record = document as Record<string, unknown>;
+  const issues: ConfigIssue[] = [];
+  for (const key of Object.keys(record)) {
+    if (!(FILE_KEYS as readonly string[]).includes(key)) {
+      issues.push({ path: formatPath([key]), received: record[key], message: `unknown key; known keys are: ${FILE_KEYS.join(', ')}` });
+    }
+  }
+
+  const parameters: Record<string, unknown> = {};
+  const rawParameters = record.parameters;
+  if (rawParameters !== undefined && rawParameters !== null) {
+    if (typeof rawParameters !== 'object' || Array.isArray(rawParameters)) {
+      issues.push({
+        path: 'parameters',
+        received: rawParameters,
+        message: `expected a mapping of parameter names to values, got ${jsonTypeOf(rawParameters)}`,
+      });
+    } else {
+      const originals = new Map<string, string>();
+      for (const [key, value] of Object.entries(rawParameters as Record<string, unknown>)) {
+        const name = normalizeParameterName(key);
+        const previous = originals.get(name);
+        if (previous !== undefined) {
+          issues.push({
+            path: name,
+            received: value,
+            message: `given twice, as "${previous}" and as "${key}" (both mean ${name}); keep one`,
+          });
+          continue;
+        }
+        originals.set(name, key);
+        parameters[name] = value;
+      }
+    }
+  }
+
+  const field = (key: string): RawField => ({ path: key, value: record[key] });
+  const moduleField = record.module === undefined ? { path: 'module', value: appName } : field('module');
+  const scan: Array<readonly [string, unknown]> = Object.entries(record).filter(([key]) => key !== 'parameters');
+  scan.push(...Object.entries(parameters));
+  return {
+    kind: 'file',
+    source: file,
+    project: field('project'),
+    deployment: field('deployment'),
+    module: moduleField,
+    account: field('account'),
+    region: field('region'),
+    permissionsBoundaryArn: field('permissions_boundary_arn'),
+    parameters,
+    scan,
+    issues,
+  };
+}
+
+function locateFile(resolved: string, given: string, appName: string): { file: string } | { issue: ConfigIssue } {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(resolved);
+  } catch {
+    return {
+      issue: {
+        path: '(file)',
+        received: given,
+        message: `${resolved} does not exist; pass an existing file or directory with -c config=<path>`,
+      },
+    };
+  }
+  if (!stat.isDirectory()) {
+    return { file: resolved };
+  }
+  const candidates = ['.yaml', '.yml', '.json'].map((ext) => path.join(resolved, `${appName}${ext}`));
+  const present = candidates.filter((candidate) => fs.existsSync(candidate));
+  if (present.length === 0) {
+    return {
+      issue: {
+        path: '(file)',
+        received: given,
+        message: `the directory holds none of ${candidates.map((c) => path.basename(c)).join(', ')}; add one or pass the file itself`,
+      },
+    };
+  }
+  if (present.length > 1) {
+    return {
+      issue: {
+        path: '(file)',
+        received: given,
+        message: `the directory holds more than one configuration for ${appName} (${present.map((c) => path.basename(c)).join(', ')}); keep one`,
+      },
+    };
+  }
+  return { file: present[0] };
+}
+
+function fatal(source: string, issue: ConfigIssue): RawConfig {
+  const none: RawField = { path: '', value: undefined };
+  return {
+    kind: 'file',
+    source,
+    project: none,
+    deployment: none,
+    module: none,
+    account: none,
+    region: none,
+    permissionsBoundaryArn: none,
+    parameters: {},
+    scan: [],
+    issues: [issue],
+    fatal: true,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validating the module fields
+// ---------------------------------------------------------------------------------------------
+
+const projectName = resourceName({
+  what: 'project name',
+  maxLength: 128,
+  pattern: /^[A-Za-z][A-Za-z0-9-]*$/,
+  rule: 'may contain only letters, digits and hyphens, and must start with a letter (it starts the stack name)',
+});
+const deploymentName = resourceName({
+  what: 'deployment name',
+  maxLength: 128,
+  pattern: /^[A-Za-z0-9-]+$/,
+  rule: 'may contain only letters, digits and hyphens',
+});
+const moduleName = resourceName({
+  what: 'module name',
+  maxLength: 128,
+  pattern: /^[A-Za-z0-9-]+$/,
+  rule: 'may contain only letters, digits and hyphens',
+});
+
+function isIamPolicyArn(value: string): boolean {
+  const arn = splitArn(value);
+  return (
+    arn !== undefined &&
+    (PARTITIONS as readonly string[]).includes(arn.partition) &&
+    arn.service === 'iam' &&
+    arn.region === '' &&
+    /^\d{12}$/.test(arn.account) &&
+    /^policy\/([\x21-\x7e]+\/)*[\w+=,.@-]{1,128}$/.test(arn.resource)
+  );
+}
+
+function checkField<T>(field: RawField, schema: z.ZodType<T>, issues: ConfigIssue[]): T | undefined {
+  if (field.value === skip) {
+    return undefined;
+  }
+  const result = schema.safeParse(field.value);
+  if (result.success) {
+    return result.data;
+  }
+  issues.push(...issuesFromZod(result.error, field.value, field.path));
+  return undefined;
+}
+
+function validateModule(raw: RawConfig, issues: ConfigIssue[]): ModuleContext | undefined {
+  const project = checkField(raw.project, projectName, issues);
+  const deployment = checkField(raw.deployment, deploymentName, issues);
+  const module = checkField(raw.module, moduleName, issues);
+  const account = checkField(raw.account, accountId, issues);
+  const regionCode = checkField(raw.region, region, issues);
+
+  const boundary = raw.permissionsBoundaryArn.value;
+  if (boundary !== undefined && (typeof boundary !== 'string' || !isIamPolicyArn(boundary))) {
+    issues.push({
+      path: raw.permissionsBoundaryArn.path,
+      received: boundary,
+      message: 'expected an IAM managed policy ARN (arn:<partition>:iam::<account>:policy/<name>); give the ARN of the boundary policy',
+    });
+  }
+
+  if (project === undefined || deployment === undefined || module === undefined || account === undefined || regionCode === undefined) {
+    return undefined;
+  }
+  const stackName = `${project}-${deployment}-${module}`;
+  if (stackName.length > 128) {
+    issues.push({
+      path: 'stackName',
+      received: stackName,
+      message: `the stack name <project>-<deployment>-<module> is ${stackName.length} characters long; CloudFormation allows 128, so shorten one of the names`,
+    });
+    return undefined;
+  }
+  return {
+    projectName: project,
+    deploymentName: deployment,
+    moduleName: module,
+    account,
+    region: regionCode,
+    stackName,
+    ...(typeof boundary === 'string' ? { permissionsBoundaryArn: boundary } : {}),
+    source: raw.kind,
+  };
+}
