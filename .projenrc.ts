@@ -13,11 +13,20 @@ const config = new SharedLibrary(root, {
   deps: [`zod@${VERSIONS.zod}`, `yaml@${VERSIONS.yaml}`],
 });
 
+const testUtils = new SharedLibrary(root, {
+  name: 'test-utils',
+  description: 'Private test helpers: test app factory, dummy accounts, cdk-nag assertions, snapshot serializers',
+  cdk: true,
+  private: true,
+  deps: [`cdk-nag@${VERSIONS.cdkNag}`],
+});
+
 const events = new SharedLibrary(root, {
   name: 'events',
   description: 'Typed EventBridge patterns for SageMaker MLOps, an EventBridge matcher and cross-account forwarding',
   cdk: true,
   workspaceDeps: [config],
+  workspaceDevDeps: [testUtils],
 });
 
 const iam = new SharedLibrary(root, {
@@ -44,14 +53,6 @@ const registry = new SharedLibrary(root, {
 registry.compileTask.exec('node scripts/bundle.mjs');
 registry.gitignore.exclude('/bundles/');
 
-const testUtils = new SharedLibrary(root, {
-  name: 'test-utils',
-  description: 'Private test helpers: test app factory, dummy accounts, cdk-nag assertions, snapshot serializers',
-  cdk: true,
-  private: true,
-  deps: [`cdk-nag@${VERSIONS.cdkNag}`],
-});
-
 const constructs = new SharedLibrary(root, {
   name: 'constructs',
   description: 'Shared L3 constructs: secure buckets and keys, the bundled-tool build step, cross-account deploy stages',
@@ -77,6 +78,6 @@ const apps = [
   }),
 ];
 
-new ToolsProject(root, { workspaceDeps: [config], apps });
+new ToolsProject(root, { workspaceDeps: [config, registry], apps });
 
 root.synth();

@@ -33,6 +33,8 @@ export class ToolsProject extends typescript.TypeScriptProject {
     this.package.addField('private', true);
     root.adopt(this);
     useVitest(this, { testTimeoutMs: 600_000 });
+    // Benchmarks live in tools/bench/ (run with tsx); the test type-check covers them too.
+    this.tsconfigDev.file.addOverride('include', ['**/*.ts', '../src/**/*.ts', '../bench/**/*.ts']);
     this.packageTask.reset();
     // The repo-wide tests read every app, the manifests and the projen definition.
     this.package.addField('nx', {

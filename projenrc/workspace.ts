@@ -69,7 +69,7 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
       description: 'Time the main job per app and the test suite, cold and cached',
       steps: [
         { exec: 'nx run-many -t compile --output-style=stream' },
-        { exec: 'node tools/lib/bench/cli.js', receiveArgs: true },
+        { exec: 'tsx tools/bench/run.ts', receiveArgs: true },
       ],
     });
 
