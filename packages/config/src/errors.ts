@@ -156,6 +156,8 @@ function describeExpected(expected: string): string {
       return 'an object (a mapping of keys to values)';
     case 'int':
       return 'an integer';
+    case 'nonoptional':
+      return 'a value';
     case 'undefined':
     case 'never':
       return 'nothing (remove it)';

@@ -64,11 +64,11 @@ export const accountId = z.unknown().transform((value, ctx): string => {
     }
     const text = String(value);
     if (text.length < 12) {
-      report(
-        ctx,
-        value,
-        `the number ${text} has ${text.length} digits, but ${rule}; if the id starts with 0, quote it ('0...') so YAML keeps the leading zeros`,
-      );
+      const digits = text.length === 1 ? '1 digit' : `${text.length} digits`;
+      const hint = text.length >= 9
+        ? "if the id starts with 0, quote it ('0...') so YAML keeps the leading zeros"
+        : 'fix the id';
+      report(ctx, value, `the number ${text} has only ${digits}, but ${rule}; ${hint}`);
       return z.NEVER;
     }
     if (!ACCOUNT_ID.test(text)) {
@@ -461,10 +461,11 @@ export const s3BucketName = z.unknown().transform((value, ctx): string => {
   if (/[^a-zA-Z0-9.-]/.test(value)) {
     problems.push('contains characters other than lowercase letters, digits, dots and hyphens');
   }
-  if (value.length > 0 && !/^[a-z0-9]/.test(value)) {
+  // Case is reported once above, so these two rules only look at the kind of character.
+  if (value.length > 0 && !/^[a-zA-Z0-9]/.test(value)) {
     problems.push('must start with a lowercase letter or a digit');
   }
-  if (value.length > 0 && !/[a-z0-9]$/.test(value)) {
+  if (value.length > 0 && !/[a-zA-Z0-9]$/.test(value)) {
     problems.push('must end with a lowercase letter or a digit');
   }
   if (value.includes('..')) {

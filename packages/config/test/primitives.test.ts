@@ -46,7 +46,7 @@ describe('accountId', () => {
   });
 
   it('fails when a number lost its leading zeros, suggesting to quote it', () => {
-    expect(messages(accountId, 12345678901)).toEqual([expect.stringMatching(/11 digits.*quote it/)]);
+    expect(messages(accountId, 12345678901)).toEqual([expect.stringMatching(/only 11 digits.*quote it/)]);
   });
 
   it('fails when nothing is given or the type is wrong', () => {

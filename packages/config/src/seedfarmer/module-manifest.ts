@@ -10,7 +10,7 @@ import { valueRefSchema } from './value-ref';
 export const moduleParameterSchema = z
   .strictObject({
     name: z.string().min(1),
-    value: z.unknown(),
+    value: z.unknown().optional(),
     valueFrom: valueRefSchema.optional(),
   })
   .superRefine((parameter, ctx) => {
