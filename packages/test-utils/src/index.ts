@@ -1,1 +1,4 @@
-export const PLACEHOLDER = 'test-utils';
+export * from './accounts';
+export * from './app';
+export * from './nag';
+export * from './snapshot';
