@@ -1,10 +1,60 @@
-export * from './errors';
-export * from './primitives';
-export * from './loader';
-export * from './seedfarmer/value-ref';
-export * from './seedfarmer/project';
-export * from './seedfarmer/deployspec';
-export * from './seedfarmer/deployment-manifest';
-export * from './seedfarmer/module-manifest';
-export * from './seedfarmer/parse';
-export * from './seedfarmer/invocation';
+export { ConfigError, issuesFromZod } from './errors';
+export type { ConfigIssue, IssuesFromZodOptions } from './errors';
+
+export {
+  accountId,
+  booleanParam,
+  ENVIRONMENT_TYPES,
+  environmentSchema,
+  eventBusArn,
+  iamRoleArn,
+  intParam,
+  isPlaceholderAccount,
+  jsonParam,
+  kmsKeyArn,
+  listParam,
+  modelPackageArn,
+  modelPackageGroupArn,
+  modelPackageGroupName,
+  partition,
+  partitionOfRegion,
+  PARTITIONS,
+  PLACEHOLDER_ACCOUNTS,
+  region,
+  resourceName,
+  s3BucketName,
+} from './primitives';
+export type {
+  Environment,
+  IntParamOptions,
+  ParsedEventBusArn,
+  ParsedIamRoleArn,
+  ParsedKmsKeyArn,
+  ParsedModelPackageArn,
+  ParsedModelPackageGroupArn,
+  Partition,
+  ResourceNameOptions,
+} from './primitives';
+
+export { loadModuleConfig, normalizeParameterName } from './loader';
+export type { LoadOptions, ModuleContext } from './loader';
+
+export { moduleMetadataRefSchema, valueRefSchema } from './seedfarmer/value-ref';
+export type { ModuleMetadataRef, ValueRef } from './seedfarmer/value-ref';
+export { seedfarmerProjectSchema } from './seedfarmer/project';
+export type { SeedfarmerProject } from './seedfarmer/project';
+export { BUILD_TYPES, deploySpecSchema } from './seedfarmer/deployspec';
+export type { BuildPhase, DeploySpec } from './seedfarmer/deployspec';
+export { deploymentManifestSchema } from './seedfarmer/deployment-manifest';
+export type {
+  DeploymentGroup,
+  DeploymentManifest,
+  NetworkMapping,
+  RegionMapping,
+  TargetAccountMapping,
+} from './seedfarmer/deployment-manifest';
+export { moduleManifestSchema, moduleParameterSchema, parseModuleManifests } from './seedfarmer/module-manifest';
+export type { ModuleManifest, ModuleParameter } from './seedfarmer/module-manifest';
+export { parseDeploymentManifest, parseDeploySpec, parseSeedfarmerProject } from './seedfarmer/parse';
+export { resolveModuleInvocation } from './seedfarmer/invocation';
+export type { CodeBuildReference, ModuleInvocation, ResolveModuleInvocationArgs } from './seedfarmer/invocation';

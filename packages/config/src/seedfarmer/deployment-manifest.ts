@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { envValueFromSchema, valueFromRefSchema } from './value-ref';
+import { valueRefSchema } from './value-ref';
+
+/**
+ * `{ valueFrom: { envVariable } }`: the only reference the deployment manifest resolves itself.
+ */
+const envValueFromSchema = z.strictObject({
+  valueFrom: z.strictObject({ envVariable: z.string().min(1) }),
+});
+
+/**
+ * `{ valueFrom: <value source> }` as used by network settings.
+ */
+const valueFromRefSchema = z.strictObject({ valueFrom: valueRefSchema });
 
 const stringOrEnvRef = z.union([z.string().min(1), envValueFromSchema]);
 

@@ -45,15 +45,3 @@ export const valueRefSchema = z
  * A value source.
  */
 export type ValueRef = z.output<typeof valueRefSchema>;
-
-/**
- * `{ valueFrom: { envVariable } }`: the only reference the deployment manifest resolves itself.
- */
-export const envValueFromSchema = z.strictObject({
-  valueFrom: z.strictObject({ envVariable: z.string().min(1) }),
-});
-
-/**
- * `{ valueFrom: <value source> }` as used by network settings.
- */
-export const valueFromRefSchema = z.strictObject({ valueFrom: valueRefSchema });
