@@ -31,9 +31,9 @@ const PLACEHOLDER_LIST: readonly string[] = [
 ];
 
 /**
- * Account ids that appear in documentation and samples, never in a real deployment:
- * `123456789012`, `012345678901`, `111122223333`, `444455556666`, `777788889999`,
- * `123412341234` and every id made of one repeated digit (`000000000000` ... `999999999999`).
+ * Account ids that appear in documentation and samples, never in a real deployment (written
+ * here in groups of four): 1234 5678 9012, 0123 4567 8901, 1111 2222 3333, 4444 5555 6666,
+ * 7777 8888 9999, 1234 1234 1234, and every id made of one digit repeated twelve times.
  */
 export const PLACEHOLDER_ACCOUNTS: ReadonlySet<string> = new Set(PLACEHOLDER_LIST);
 
