@@ -1,1 +1,4 @@
-export const PLACEHOLDER = 'constructs';
+export * from './bundled-tool';
+export * from './dead-letter-queue';
+export * from './encryption-key';
+export * from './secure-bucket';
