@@ -1,0 +1,74 @@
+/**
+ * Thrown when a model package group holds no approved model package.
+ */
+export class NoApprovedModelPackageError extends Error {
+  /** The group that was searched (name or ARN, as given). */
+  public readonly group: string;
+
+  constructor(group: string) {
+    super(
+      `No approved model package in model package group ${group}. ` +
+        'Approve a model package version in that group (ModelApprovalStatus=Approved), then run the promotion again.',
+    );
+    this.name = 'NoApprovedModelPackageError';
+    this.group = group;
+  }
+}
+
+/**
+ * Thrown when AWS denies a call: names the IAM action, the resource and the account to fix.
+ */
+export class AccessDeniedError extends Error {
+  /** The IAM action that was denied, e.g. `sagemaker:ListModelPackages`. */
+  public readonly action: string;
+  /** The resource the action was called on (ARN or S3 URI). */
+  public readonly resource: string;
+  /** The account that owns the resource. */
+  public readonly account: string;
+
+  constructor(props: { action: string; resource: string; account: string; cause: unknown }) {
+    const original = props.cause instanceof Error ? props.cause.message : String(props.cause);
+    super(
+      `Access denied: ${props.action} on ${props.resource} (account ${props.account}). ` +
+        `Allow ${props.action} on that resource in the IAM policy of the role running this step` +
+        ` and, when the resource belongs to another account, in the resource policy of account ${props.account}` +
+        ` (also check KMS key policies and SCPs). AWS said: ${original}`,
+      { cause: props.cause },
+    );
+    this.name = 'AccessDeniedError';
+    this.action = props.action;
+    this.resource = props.resource;
+    this.account = props.account;
+  }
+}
+
+/**
+ * Thrown when a container image of the source account cannot be pulled by the target account.
+ */
+export class ContainerImageNotPullableError extends Error {
+  /** The image URI as registered in the model package. */
+  public readonly image: string;
+
+  constructor(message: string, image: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'ContainerImageNotPullableError';
+    this.image = image;
+  }
+}
+
+/**
+ * Thrown when the promote command's environment variables are missing or invalid; lists every problem.
+ */
+export class PromoteEnvironmentError extends Error {
+  /** One entry per problem: `<VARIABLE>: <what is wrong and what to do>`. */
+  public readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(
+      `The promote command's environment has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'PromoteEnvironmentError';
+    this.problems = problems;
+  }
+}
