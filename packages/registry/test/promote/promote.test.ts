@@ -1,0 +1,294 @@
+import { BatchGetImageCommand } from '@aws-sdk/client-ecr';
+import { CopyObjectCommand, CreateMultipartUploadCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateModelPackageCommand,
+  CreateModelPackageGroupCommand,
+  ListModelPackagesCommand,
+  UpdateModelPackageCommand,
+  type CreateModelPackageInput,
+} from '@aws-sdk/client-sagemaker';
+import { describe, expect, it } from 'vitest';
+import { ContainerImageNotPullableError, NoApprovedModelPackageError } from '../../src/errors';
+import { buildCreateModelPackageInput, clientTokenFor } from '../../src/promote/promote';
+import { collectS3Uris } from '../../src/promote/s3-uris';
+import { awsError, fullModelPackageFields, SOURCE_ACCOUNT, TARGET_ACCOUNT } from '../fakes';
+import { promoteWorld } from './world';
+
+const KMS_KEY = `arn:aws:kms:eu-west-1:${TARGET_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+describe('promote', () => {
+  it('creates the target group and registers the latest approved package with its artifacts copied', async () => {
+    // GIVEN two approved source versions, the newest last
+    const world = promoteWorld();
+    world.addSourceVersion('Approved', 'churn/v1');
+    const latest = world.addSourceVersion('Approved', 'churn/v2');
+
+    // WHEN
+    const report = await world.run({ kmsKeyArn: KMS_KEY });
+
+    // THEN the group is created, tagged for the project and the cleanup
+    expect(world.mocks.targetSageMaker).toHaveReceivedCommandWith(CreateModelPackageGroupCommand, {
+      ModelPackageGroupName: 'churn-prod',
+      Tags: [
+        { Key: 'sagemaker:project-id', Value: 'p-abc123' },
+        { Key: 'sagemaker:project-name', Value: 'churn' },
+        { Key: 'mlops:created-by', Value: 'mlops-churn-promote' },
+      ],
+    });
+    // AND the package is registered approved, in the target bucket, with its lineage
+    const input = world.mocks.targetSageMaker.commandCalls(CreateModelPackageCommand)[0].args[0].input as CreateModelPackageInput;
+    expect(input).toMatchObject({
+      ModelPackageGroupName: 'churn-prod',
+      ModelApprovalStatus: 'Approved',
+      ModelPackageDescription: 'Churn classifier',
+      Domain: 'MACHINE_LEARNING',
+      Task: 'CLASSIFICATION',
+      SkipModelValidation: 'None',
+      ModelLifeCycle: { Stage: 'Staging', StageStatus: 'Approved' },
+      CustomerMetadataProperties: {
+        team: 'risk',
+        'mlops:source-model-package-arn': latest.ModelPackageArn,
+        'mlops:promoted-by': 'mlops-churn-promote',
+      },
+      Tags: [
+        { Key: 'sagemaker:project-id', Value: 'p-abc123' },
+        { Key: 'sagemaker:project-name', Value: 'churn' },
+      ],
+      ClientToken: clientTokenFor(latest.ModelPackageArn, TARGET_ACCOUNT, 'churn-prod'),
+    });
+    expect(input.InferenceSpecification!.Containers![0].ModelDataUrl).toBe('s3://target-artifacts/churn/v2/model.tar.gz');
+    expect(input.SamplePayloadUrl).toBe('s3://target-artifacts/churn/v2/sample-payload.tar.gz');
+    expect(collectS3Uris(input).every((uri) => uri.startsWith('s3://target-artifacts/churn/v2/'))).toBe(true);
+    // AND every artifact object is in the target bucket, encrypted with the key
+    expect(report.copy.copied).toHaveLength(12);
+    expect(world.s3.get('s3://target-artifacts/churn/v2/llm/weights-00001.safetensors')?.sse).toEqual({
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: KMS_KEY,
+      BucketKeyEnabled: true,
+    });
+    expect(report).toMatchObject({
+      status: 'promoted',
+      sourceModelPackageArn: latest.ModelPackageArn,
+      targetModelPackageArn: world.target.packages[0].ModelPackageArn,
+      createdModelPackageGroup: true,
+      rejected: [],
+      checkedImages: [`${SOURCE_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/churn-inference:1.0`],
+    });
+  });
+
+  it('does nothing on a second run for the same package: no copy, no new version', async () => {
+    // GIVEN a completed promotion
+    const world = promoteWorld();
+    world.addSourceVersion('Approved', 'churn/v1');
+    const first = await world.run();
+    world.resetHistory();
+
+    // WHEN
+    const second = await world.run();
+
+    // THEN
+    expect(second).toMatchObject({ status: 'already-promoted', targetModelPackageArn: first.targetModelPackageArn, rejected: [] });
+    expect(second.copy).toEqual({ copied: [], skipped: [], bytesCopiedServerSide: 0 });
+    expect(world.mocks.s3).not.toHaveReceivedAnyCommand();
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(CreateModelPackageCommand);
+    expect(world.target.packages).toHaveLength(1);
+  });
+
+  it('rejects the target copy of a rejected source package, then promotes the latest approved one left', async () => {
+    // GIVEN v2 promoted, then rejected in the source registry
+    const world = promoteWorld();
+    const v1 = world.addSourceVersion('Approved', 'churn/v1');
+    const v2 = world.addSourceVersion('Approved', 'churn/v2');
+    const first = await world.run();
+    v2.ModelApprovalStatus = 'Rejected';
+
+    // WHEN
+    const report = await world.run();
+
+    // THEN the copy of v2 is rejected, naming its source, and v1 becomes a new target version
+    expect(world.mocks.targetSageMaker).toHaveReceivedCommandWith(UpdateModelPackageCommand, {
+      ModelPackageArn: first.targetModelPackageArn,
+      ModelApprovalStatus: 'Rejected',
+      ApprovalDescription: `Rejected by promotion: source model package ${v2.ModelPackageArn} is Rejected`,
+    });
+    expect(world.target.find(first.targetModelPackageArn)?.ModelApprovalStatus).toBe('Rejected');
+    expect(report).toMatchObject({ status: 'promoted', sourceModelPackageArn: v1.ModelPackageArn, rejected: [first.targetModelPackageArn] });
+    expect(world.target.find(report.targetModelPackageArn)?.CustomerMetadataProperties?.['mlops:source-model-package-arn']).toBe(v1.ModelPackageArn);
+  });
+
+  it('approves the rejected copy again when its source is approved again, without a new version', async () => {
+    // GIVEN v2 promoted, rejected (copy rejected), then approved again
+    const world = promoteWorld();
+    world.addSourceVersion('Approved', 'churn/v1');
+    const v2 = world.addSourceVersion('Approved', 'churn/v2');
+    const first = await world.run();
+    v2.ModelApprovalStatus = 'Rejected';
+    await world.run();
+    v2.ModelApprovalStatus = 'Approved';
+    world.resetHistory();
+
+    // WHEN
+    const report = await world.run();
+
+    // THEN
+    expect(report).toMatchObject({ status: 'reapproved', sourceModelPackageArn: v2.ModelPackageArn, targetModelPackageArn: first.targetModelPackageArn });
+    expect(world.target.find(first.targetModelPackageArn)?.ModelApprovalStatus).toBe('Approved');
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(CreateModelPackageCommand);
+    expect(report.copy.copied).toEqual([]);
+  });
+
+  it('leaves alone a copy that someone rejected in the target registry', async () => {
+    // GIVEN
+    const world = promoteWorld();
+    world.addSourceVersion('Approved', 'churn/v1');
+    const first = await world.run();
+    const copy = world.target.find(first.targetModelPackageArn)!;
+    copy.ModelApprovalStatus = 'Rejected';
+    copy.ApprovalDescription = 'latency too high in prod';
+    world.resetHistory();
+
+    // WHEN
+    const report = await world.run();
+
+    // THEN
+    expect(report.status).toBe('already-promoted');
+    expect(report.warnings[0]).toMatch(/was not rejected by a promotion; it is left as is/);
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(UpdateModelPackageCommand);
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(CreateModelPackageCommand);
+  });
+
+  it('fails when no source package is approved, and changes nothing in the target', async () => {
+    // GIVEN
+    const world = promoteWorld();
+    world.addSourceVersion('PendingManualApproval', 'churn/v1');
+    world.addSourceVersion('Rejected', 'churn/v2');
+
+    // WHEN / THEN
+    await expect(world.run()).rejects.toThrow(NoApprovedModelPackageError);
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(CreateModelPackageGroupCommand);
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(CreateModelPackageCommand);
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(UpdateModelPackageCommand);
+    expect(world.mocks.s3).not.toHaveReceivedAnyCommand();
+    expect(world.mocks.ecr).not.toHaveReceivedAnyCommand();
+  });
+
+  it('fails when the only approved package is rejected, after rejecting its copy', async () => {
+    const world = promoteWorld();
+    const v1 = world.addSourceVersion('Approved', 'churn/v1');
+    const first = await world.run();
+    v1.ModelApprovalStatus = 'Rejected';
+
+    await expect(world.run()).rejects.toThrow(/No approved model package/);
+
+    expect(world.target.find(first.targetModelPackageArn)?.ModelApprovalStatus).toBe('Rejected');
+  });
+
+  it('fails when a copy fails midway, registers nothing, and the next run completes the job', async () => {
+    // GIVEN the copy of one artifact is denied once
+    const world = promoteWorld();
+    world.addSourceVersion('Approved', 'churn/v1');
+    world.mocks.s3.on(CopyObjectCommand, { Key: 'churn/v1/sample-payload.tar.gz' }).rejectsOnce(awsError('AccessDenied', 'Access Denied', 403));
+
+    // WHEN
+    await expect(world.run({ copy: { concurrency: 1 } })).rejects.toThrow(/Access denied/);
+
+    // THEN nothing is registered
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(CreateModelPackageCommand);
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(CreateModelPackageGroupCommand);
+
+    // WHEN the next run starts
+    world.s3.install(world.mocks.s3);
+    const report = await world.run();
+
+    // THEN it copies only what was missing and registers the package
+    expect(report.status).toBe('promoted');
+    expect(report.copy.skipped.length).toBeGreaterThan(0);
+    expect(report.copy.copied.length + report.copy.skipped.length).toBe(12);
+    expect(world.target.packages).toHaveLength(1);
+  });
+
+  it('fails when a source-account image cannot be pulled, before copying or registering anything', async () => {
+    const world = promoteWorld();
+    world.addSourceVersion('Approved', 'churn/v1');
+    world.mocks.ecr.on(BatchGetImageCommand).rejects(awsError('AccessDeniedException', 'denied', 400));
+
+    await expect(world.run()).rejects.toThrow(ContainerImageNotPullableError);
+
+    expect(world.mocks.s3).not.toHaveReceivedCommand(CopyObjectCommand);
+    expect(world.mocks.s3).not.toHaveReceivedCommand(CreateMultipartUploadCommand);
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(CreateModelPackageCommand);
+  });
+
+  it('uses an existing target group without creating or tagging it', async () => {
+    const world = promoteWorld();
+    world.target.addGroup('churn-prod');
+    world.addSourceVersion('Approved', 'churn/v1');
+
+    const report = await world.run();
+
+    expect(report.createdModelPackageGroup).toBe(false);
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(CreateModelPackageGroupCommand);
+    expect(world.mocks.targetSageMaker).toHaveReceivedCommandWith(ListModelPackagesCommand, { ModelPackageGroupName: 'churn-prod' });
+  });
+
+  it('moves no object byte through the process for a 6 GB artifact set', async () => {
+    // GIVEN a package whose artifacts total about 6 GB (a 5.5 GiB model above the multipart threshold)
+    const world = promoteWorld();
+    world.addSourceVersion('Approved', 'churn/v1');
+    world.s3.put('s3://source-artifacts/churn/v1/model.tar.gz', { size: 5.5 * 1024 ** 3 });
+
+    // WHEN
+    const report = await world.run();
+
+    // THEN only copy commands were sent: S3 moved the bytes
+    const sent = world.mocks.s3.calls().map((c) => c.args[0].constructor.name);
+    expect(sent.filter((name) => /GetObject|PutObject|UploadPart(?!Copy)/.test(name.replace('Command', '')))).toEqual([]);
+    expect(report.copy.bytesCopiedServerSide).toBeGreaterThan(6 * 1000 ** 3);
+    expect(world.mocks.s3).toHaveReceivedCommand(HeadObjectCommand);
+  });
+});
+
+describe('buildCreateModelPackageInput', () => {
+  const source = {
+    ...fullModelPackageFields('churn/v3'),
+    ModelPackageArn: `arn:aws:sagemaker:eu-west-1:${SOURCE_ACCOUNT}:model-package/churn/3`,
+    ModelPackageName: 'churn',
+    ModelPackageGroupName: 'churn',
+    ModelPackageVersion: 3,
+    CreationTime: new Date(),
+    ModelPackageStatus: 'Completed' as const,
+    ModelPackageStatusDetails: { ValidationStatuses: [], ImageScanStatuses: [] },
+    SecurityConfig: { KmsKeyId: `arn:aws:kms:eu-west-1:${SOURCE_ACCOUNT}:key/source` },
+    $metadata: {},
+  };
+  const options = { targetGroupName: 'churn-prod', targetBucket: 'target-artifacts', targetAccount: TARGET_ACCOUNT, promotedBy: 'stack' };
+
+  it('drops read-only fields and the ETags of the source objects', () => {
+    const input = buildCreateModelPackageInput(source, options) as Record<string, unknown>;
+
+    for (const field of ['ModelPackageArn', 'ModelPackageName', 'ModelPackageVersion', 'CreationTime', 'ModelPackageStatus', 'ModelPackageStatusDetails', 'CreatedBy', 'LastModifiedTime', 'ApprovalDescription', '$metadata']) {
+      expect(input).not.toHaveProperty(field);
+    }
+    expect(JSON.stringify(input)).not.toMatch(/"(ETag|ModelDataETag|ManifestEtag)"/);
+    expect(input).toMatchObject({
+      ModelPackageRegistrationType: 'Registered',
+      ModelCard: { ModelCardStatus: 'Draft' },
+      MetadataProperties: { ProjectId: 'p-abc' },
+      ValidationSpecification: { ValidationRole: `arn:aws:iam::${SOURCE_ACCOUNT}:role/validation` },
+      AdditionalInferenceSpecifications: [{ Name: 'cpu', Containers: [{ ModelDataUrl: 's3://target-artifacts/churn/v3/model.tar.gz' }] }],
+    });
+    expect(input).not.toHaveProperty('Tags');
+  });
+
+  it('encrypts the package with the target key when the source package is encrypted', () => {
+    expect(buildCreateModelPackageInput(source, { ...options, kmsKeyArn: KMS_KEY }).SecurityConfig).toEqual({ KmsKeyId: KMS_KEY });
+    expect(buildCreateModelPackageInput(source, options).SecurityConfig).toEqual(source.SecurityConfig);
+  });
+
+  it('derives a stable, valid idempotency token', () => {
+    const token = clientTokenFor(source.ModelPackageArn, TARGET_ACCOUNT, 'churn-prod');
+    expect(token).toMatch(/^[a-f0-9-]{36}$/);
+    expect(clientTokenFor(source.ModelPackageArn, TARGET_ACCOUNT, 'churn-prod')).toBe(token);
+    expect(clientTokenFor(source.ModelPackageArn, TARGET_ACCOUNT, 'churn-dev')).not.toBe(token);
+  });
+});
