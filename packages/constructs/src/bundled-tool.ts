@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { acknowledgeGrantWildcards, nagReferencePrefix, onlyResourcesOf } from './nag';
 
 export interface BundledToolProps {
   /**
@@ -47,6 +48,12 @@ export class BundledTool extends Construct {
   constructor(scope: Construct, id: string, props: BundledToolProps) {
     super(scope, id);
     this.asset = new assets.Asset(this, 'Bundle', { path: props.bundleDir });
+    acknowledgeGrantWildcards(Stack.of(this), [
+      {
+        covers: onlyResourcesOf(Stack.of(this).resolve(this.asset.s3BucketName)),
+        reason: 'CodePipeline reads the one bundle object from the CDK asset bucket (CDK-generated source action grant).',
+      },
+    ]);
   }
 
   /**
@@ -87,7 +94,7 @@ export class BundledTool extends Construct {
         Object.entries(options.reports).map(([name, r]) => [name, { files: r.files, 'file-format': r.fileFormat }]),
       );
     }
-    return new codebuild.PipelineProject(this, id, {
+    const project = new codebuild.PipelineProject(this, id, {
       projectName: options.projectName,
       buildSpec: codebuild.BuildSpec.fromObject(spec),
       environment: {
@@ -101,5 +108,17 @@ export class BundledTool extends Construct {
       role: options.role,
       logging: { cloudWatch: { logGroup } },
     });
+    const ref = nagReferencePrefix(project);
+    acknowledgeGrantWildcards(Stack.of(this), [
+      {
+        covers: onlyResourcesOf(`:log-group:/aws/codebuild/${ref}>`, `:report-group/${ref}>-`),
+        reason: "CodeBuild's own grant: the log streams and report groups of this one project, whose names CodeBuild derives.",
+      },
+      {
+        covers: onlyResourcesOf(nagReferencePrefix(options.encryptionKey, options.encryptionKey.keyArn)),
+        reason: 'CodeBuild encrypts its artifacts and logs with this one key (CDK-generated grant).',
+      },
+    ]);
+    return project;
   }
 }

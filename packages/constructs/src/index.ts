@@ -1,4 +1,5 @@
 export * from './bundled-tool';
 export * from './dead-letter-queue';
 export * from './encryption-key';
+export * from './nag';
 export * from './secure-bucket';
