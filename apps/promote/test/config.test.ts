@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@sagemaker-mlops/config';
+import { DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
+import { describe, expect, it } from 'vitest';
+import { load, PIPELINE_PARAMETERS, SOURCE_GROUP_ARN, seedfarmerEnv } from './fixtures';
+
+function problems(parameters: Record<string, unknown>, account?: string): ConfigError {
+  try {
+    load(parameters, account);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('promote parameters', () => {
+  it('reads the seed document parameters with their defaults', () => {
+    const { parameters, module } = load(PIPELINE_PARAMETERS);
+    expect(module.stackName).toBe('mlops-test-promote-pipeline');
+    expect(parameters).toMatchObject({
+      component: 'pipeline',
+      target_bucket_name: 'mlops-model-artifacts-target',
+      retain_on_delete: true,
+      source_model_package_group_arn: { account: DUMMY_ACCOUNTS.source, region: DUMMY_REGION, name: 'churn-model' },
+    });
+  });
+
+  it.each([
+    [true, true],
+    ['true', true],
+    ['True', true],
+    [false, false],
+    ['False', false],
+  ])('accepts retain_on_delete=%j as Seedfarmer sends it', (value, expected) => {
+    const { parameters } = load({ ...PIPELINE_PARAMETERS, retain_on_delete: value });
+    expect(parameters.component === 'pipeline' && parameters.retain_on_delete).toBe(expected);
+  });
+
+  it('fails when both required parameters are missing, listing both in one error', () => {
+    const error = problems({});
+    expect(error.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['source_model_package_group_arn', 'target_bucket_name']));
+  });
+
+  it('fails when the source ARN names another resource type', () => {
+    const error = problems({ ...PIPELINE_PARAMETERS, source_model_package_group_arn: `${SOURCE_GROUP_ARN.replace('model-package-group', 'model-package')}/3` });
+    expect(error.issues[0].path).toBe('source_model_package_group_arn');
+    expect(error.message).toMatch(/model package group/i);
+  });
+
+  it('fails when the source ARN has a malformed account', () => {
+    const error = problems({ ...PIPELINE_PARAMETERS, source_model_package_group_arn: SOURCE_GROUP_ARN.replace(DUMMY_ACCOUNTS.source, '22222222') });
+    expect(error.issues[0].path).toBe('source_model_package_group_arn');
+    expect(error.message).toMatch(/account/i);
+  });
+
+  it('fails on an invalid bucket name', () => {
+    const error = problems({ ...PIPELINE_PARAMETERS, target_bucket_name: 'My_Bucket' });
+    expect(error.issues.every((i) => i.path === 'target_bucket_name')).toBe(true);
+    expect(error.message).toContain('My_Bucket');
+  });
+
+  it('fails on a KMS alias instead of a key ARN', () => {
+    const error = problems({ ...PIPELINE_PARAMETERS, kms_key_arn: `arn:aws:kms:${DUMMY_REGION}:${DUMMY_ACCOUNTS.tooling}:alias/models` });
+    expect(error.issues[0].path).toBe('kms_key_arn');
+  });
+
+  it('fails on a KMS key of another region, since S3 cannot use it for this bucket', () => {
+    const error = problems({
+      ...PIPELINE_PARAMETERS,
+      kms_key_arn: `arn:aws:kms:us-east-1:${DUMMY_ACCOUNTS.tooling}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    });
+    expect(error.issues).toEqual([expect.objectContaining({ path: 'kms_key_arn' })]);
+  });
+
+  it('fails on an invalid target group name', () => {
+    const error = problems({ ...PIPELINE_PARAMETERS, target_model_package_group_name: 'churn_model!' });
+    expect(error.issues[0].path).toBe('target_model_package_group_name');
+  });
+
+  it('fails on a non-boolean retain_on_delete', () => {
+    const error = problems({ ...PIPELINE_PARAMETERS, retain_on_delete: 'yes' });
+    expect(error.issues[0].path).toBe('retain_on_delete');
+  });
+
+  it('fails on an unknown parameter, naming it', () => {
+    const error = problems({ ...PIPELINE_PARAMETERS, target_bucket: 'x' });
+    expect(error.message).toContain('target_bucket');
+  });
+
+  it('fails when promoting a group onto itself', () => {
+    const sameAccountGroup = SOURCE_GROUP_ARN.replace(DUMMY_ACCOUNTS.source, DUMMY_ACCOUNTS.tooling);
+    const error = problems({ ...PIPELINE_PARAMETERS, source_model_package_group_arn: sameAccountGroup });
+    expect(error.issues[0].path).toBe('target_model_package_group_name');
+  });
+
+  it('fails when the forwarding target bus belongs to an account without registry access', () => {
+    const error = problems(
+      {
+        component: 'source-account',
+        model_package_group_name: 'churn-model',
+        target_accounts: [DUMMY_ACCOUNTS.prod],
+        target_event_bus_arn: `arn:aws:events:${DUMMY_REGION}:${DUMMY_ACCOUNTS.tooling}:event-bus/mlops`,
+      },
+      DUMMY_ACCOUNTS.source,
+    );
+    expect(error.issues[0].path).toBe('target_event_bus_arn');
+  });
+
+  it('fails on an unknown component', () => {
+    const error = problems({ ...PIPELINE_PARAMETERS, component: 'everything' });
+    expect(error.message).toMatch(/pipeline.*event-bus.*source-account/);
+  });
+});
+
+describe('main.ts on bad input', () => {
+  it('fails the synth with an error naming the parameter, and writes no template', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'promote-bad-'));
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...seedfarmerEnv({ ...PIPELINE_PARAMETERS, target_bucket_name: 'Bad_Bucket' }, '308164297531'),
+      SEEDFARMER_PARAMETER_SOURCE_MODEL_PACKAGE_GROUP_ARN: SOURCE_GROUP_ARN.replace(DUMMY_ACCOUNTS.source, '210478935612'),
+      CDK_OUTDIR: outdir,
+    };
+    const result = spawnSync('npx', ['tsx', 'src/main.ts'], { cwd: join(__dirname, '..'), env, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('target_bucket_name');
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+    expect(existsSync(outdir) ? readdirSync(outdir).filter((f) => f.endsWith('.template.json')) : []).toEqual([]);
+  });
+});
