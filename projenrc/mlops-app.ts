@@ -79,7 +79,8 @@ export class MlopsApp extends awscdk.AwsCdkTypeScriptApp {
       `npm install -g aws-cdk@${VERSIONS.cdkCli}`,
       // Dev dependencies include private workspace packages that no registry serves.
       'npm pkg delete devDependencies',
-      'npm install --no-audit --no-fund vendor/*.tgz',
+      // ./ keeps npm from reading vendor/x.tgz as a GitHub repository shorthand.
+      'npm install --no-audit --no-fund ./vendor/*.tgz',
     ];
     new YamlFile(this, 'deployspec.yaml', {
       obj: {

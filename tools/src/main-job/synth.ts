@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModuleRun } from './deployment';
+
+export interface SynthResult {
+  readonly run: ModuleRun;
+  readonly ok: boolean;
+  readonly outdir: string;
+  readonly stacks: string[];
+  readonly resources: number;
+  /** Unacknowledged cdk-nag findings in the policy validation report (errors fail the synth). */
+  readonly nagFindings: number;
+  readonly seconds: number;
+  /** The app's own output when it failed. */
+  readonly output: string;
+}
+
+/** Variables of the calling shell that would leak into a module and make it differ from Seedfarmer's CodeBuild. */
+const LEAKY = /^(SEEDFARMER_|CDK_|AWS_)/;
+
+/**
+ * Synthesizes one module the way the CDK CLI runs an app: the `app` command of the app's cdk.json,
+ * with the cdk.json context in CDK_CONTEXT_JSON and the assembly written to CDK_OUTDIR.
+ */
+export async function synthModule(run: ModuleRun, outdir: string): Promise<SynthResult> {
+  const started = process.hrtime.bigint();
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  const cdkJson = JSON.parse(readFileSync(join(run.appDir, 'cdk.json'), 'utf8'));
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !LEAKY.test(k)) env[k] = v;
+  Object.assign(env, run.env, {
+    CDK_OUTDIR: outdir,
+    CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context ?? {}),
+  });
+
+  const output = await new Promise<{ code: number | null; text: string }>((resolvePromise) => {
+    const child = spawn(cdkJson.app, { cwd: run.appDir, env, shell: true });
+    let text = '';
+    child.stdout.on('data', (d) => (text += d));
+    child.stderr.on('data', (d) => (text += d));
+    child.on('close', (code) => resolvePromise({ code, text }));
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const ok = output.code === 0 && existsSync(join(outdir, 'manifest.json'));
+  const { stacks, resources } = ok ? readAssembly(outdir) : { stacks: [], resources: 0 };
+  return { run, ok, outdir, stacks, resources, nagFindings: countNagFindings(outdir), seconds, output: output.text };
+}
+
+function readAssembly(outdir: string): { stacks: string[]; resources: number } {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+  const stacks: string[] = [];
+  let resources = 0;
+  for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
+    if (artifact.type !== 'aws:cloudformation:stack') continue;
+    stacks.push(artifact.displayName ?? id);
+    const template = JSON.parse(readFileSync(join(outdir, artifact.properties.templateFile), 'utf8'));
+    resources += Object.keys(template.Resources ?? {}).length;
+  }
+  return { stacks, resources };
+}
+
+/** cdk-nag findings that did not fail the synth (warnings), from CDK's policy validation report. */
+function countNagFindings(outdir: string): number {
+  const report = ['validation-report.json', 'policy-validation-report.json'].map((f) => join(outdir, f)).find(existsSync);
+  if (!report) return 0;
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  return (json.pluginReports ?? []).reduce(
+    (n: number, plugin: any) => n + (plugin.violations ?? []).reduce((m: number, v: any) => m + (v.violatingResources?.length ?? 1), 0),
+    0,
+  );
+}
