@@ -17,6 +17,8 @@ const { runs } = loadDeployment({
 });
 const apps = [...new Set(runs.map((r) => r.app))];
 const workdir = mkdtempSync(join(tmpdir(), 'sf-bundle-'));
+// npm reads its global config from <prefix>/etc/npmrc: keep the machine's (CA file, registry) when the prefix moves.
+const globalConfig = execSync('npm config get globalconfig', { cwd: workdir, encoding: 'utf8' }).trim();
 afterAll(() => rmSync(workdir, { recursive: true, force: true }));
 
 describe('Seedfarmer bundle filter', () => {
@@ -45,6 +47,7 @@ describe.each(apps)('apps/%s as a Seedfarmer module', (app) => {
     HOME: process.env.HOME ?? workdir,
     // `npm install -g` lands in a throw-away prefix instead of the machine's.
     npm_config_prefix: globalPrefix,
+    npm_config_globalconfig: globalConfig,
     npm_config_prefer_offline: 'true',
     npm_config_audit: 'false',
     npm_config_fund: 'false',
