@@ -33,7 +33,7 @@ const iam = new SharedLibrary(root, {
   name: 'iam',
   description: 'CDK bootstrap role references, model registry resource policies, cross-account KMS statements',
   cdk: true,
-  workspaceDeps: [config],
+  workspaceDevDeps: [testUtils],
 });
 
 const registry = new SharedLibrary(root, {

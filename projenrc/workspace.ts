@@ -106,6 +106,7 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
           destroy: { cache: false, dependsOn: ['^compile'] },
         },
         parallel: 2,
+        neverConnectToCloud: true,
       },
     });
   }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every workspace project's `test` target through nx, then prints ONE closing line,
 // `N passed, N failed`, from the vitest JSON reports (nx restores them on cache hits).
-// A project that produced no report (a type error stops it before vitest) counts as one failure.
+// A project that produced no report (a type error stops it before vitest) or ran no test counts as
+// one failure, and so does an nx failure that no report explains.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,9 +31,15 @@ for (const dir of projects) {
     continue;
   }
   const results = JSON.parse(readFileSync(report, 'utf8'));
+  if (results.numTotalTests === 0) {
+    missing.push(dir.slice(root.length + 1));
+    failed += 1;
+    continue;
+  }
   passed += results.numPassedTests;
   failed += results.numFailedTests;
 }
-if (missing.length) console.log(`no test report from: ${missing.join(', ')}`);
+if (nx.status !== 0 && failed === 0) failed = 1;
+if (missing.length) console.log(`no tests ran in: ${missing.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(nx.status !== 0 || failed > 0 ? 1 : 0);
