@@ -39,9 +39,13 @@ const iam = new SharedLibrary(root, {
 const registry = new SharedLibrary(root, {
   name: 'registry',
   description: 'Code that runs inside AWS (CodeBuild steps, Lambda handlers) for the SageMaker model registry',
-  deps: ['client-sagemaker', 'client-s3', 'client-codepipeline', 'client-sts', 'client-ecr'].map(
-    (c) => `@aws-sdk/${c}@${VERSIONS.awsSdk}`,
-  ),
+  deps: [
+    ...['client-sagemaker', 'client-sagemaker-runtime', 'client-s3', 'client-codepipeline', 'client-sts', 'client-ecr'].map(
+      (c) => `@aws-sdk/${c}@${VERSIONS.awsSdk}`,
+    ),
+    // Validates the files users own in their deploy repositories (stage configs, test definitions).
+    `zod@${VERSIONS.zod}`,
+  ],
   devDeps: [
     `aws-sdk-client-mock@${VERSIONS.sdkMock}`,
     `aws-sdk-client-mock-vitest@${VERSIONS.sdkMockVitest}`,
