@@ -105,7 +105,7 @@ describe('promote pipeline stack', () => {
   });
 
   it('outputs the pipeline and the rule, and all of them as Seedfarmer metadata', () => {
-    for (const name of ['PipelineArn', 'PipelineName', 'EventRuleArn', 'EventRuleName', 'metadata']) template.hasOutput(name, {});
+    for (const name of ['PipelineArn', 'PipelineName', 'EventRuleArn', 'EventRuleName', 'PromoteRoleArn', 'metadata']) template.hasOutput(name, {});
     const metadata = template.findOutputs('metadata').metadata.Value;
     expect(JSON.stringify(metadata)).toMatch(/PipelineArn.*PipelineName.*EventRuleArn.*EventRuleName/);
   });
@@ -129,7 +129,7 @@ describe('promote pipeline stack without an event bus', () => {
 
   it('has no rule and no rule outputs', () => {
     template.resourceCountIs('AWS::Events::Rule', 0);
-    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['PipelineArn', 'PipelineName', 'metadata']);
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['PipelineArn', 'PipelineName', 'PromoteRoleArn', 'metadata']);
   });
 
   it('removes what it promoted when retain_on_delete is false', () => {

@@ -64,6 +64,8 @@ export interface PromotePipelineProps {
 export class PromotePipeline extends Construct {
   public readonly pipeline: codepipeline.Pipeline;
   public readonly project: codebuild.PipelineProject;
+  /** The role that runs promotions: source accounts grant it read access to their artifacts. */
+  public readonly role: iam.Role;
   public readonly rule?: events.Rule;
   public readonly deadLetterQueue?: DeadLetterQueue;
   /** Encrypts the pipeline's artifacts, build, logs and dead letters. */
@@ -83,10 +85,10 @@ export class PromotePipeline extends Construct {
     const artifacts = new SecureBucket(this, 'ArtifactBucket', { encryptionKey: key, retainOnDelete: false });
 
     const tool = new BundledTool(this, 'PromoteTool', { bundleDir: bundlePath('promote') });
-    const role = new iam.Role(this, 'PromoteRole', {
+    const role = (this.role = new iam.Role(this, 'PromoteRole', {
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
       description: `Promotes model packages of ${source.name} (${source.account}) into ${props.targetGroupName}`,
-    });
+    }));
     this.project = tool.project('PromoteProject', {
       role,
       encryptionKey: key,

@@ -48,6 +48,8 @@ export class PromotePipelineStack extends Stack {
       outputs.EventRuleArn = this.promote.rule.ruleArn;
       outputs.EventRuleName = this.promote.rule.ruleName;
     }
+    // Source accounts grant this role read access to their artifact buckets and keys.
+    outputs.PromoteRoleArn = this.promote.role.roleArn;
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
     new CfnOutput(this, 'metadata', { value: this.toJsonString(outputs) });
   }
