@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@sagemaker-mlops/config';
+import { ConfigError, loadModuleConfig } from '@sagemaker-mlops/config';
 import { DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
+import { promoteParameters } from '../src/config';
 import { load, PIPELINE_PARAMETERS, SOURCE_GROUP_ARN, seedfarmerEnv } from './fixtures';
 
 function problems(parameters: Record<string, unknown>, account?: string): ConfigError {
@@ -113,6 +114,33 @@ describe('promote parameters', () => {
   it('fails on an unknown component', () => {
     const error = problems({ ...PIPELINE_PARAMETERS, component: 'everything' });
     expect(error.message).toMatch(/pipeline.*event-bus.*source-account/);
+  });
+});
+
+describe('deploying without Seedfarmer', () => {
+  it('reads the same parameters from a config folder given as CDK context, through the same schema', () => {
+    // GIVEN config/<app>.yaml, as `npx nx run-many -t deploy -- -c config=<folder>` passes it
+    const dir = mkdtempSync(join(tmpdir(), 'promote-config-'));
+    writeFileSync(
+      join(dir, 'promote.yaml'),
+      [
+        'project: mlops',
+        'deployment: test',
+        'module: promote-pipeline',
+        `account: "${DUMMY_ACCOUNTS.tooling}"`,
+        `region: ${DUMMY_REGION}`,
+        'parameters:',
+        `  source-model-package-group-arn: ${SOURCE_GROUP_ARN}`,
+        '  targetBucketName: mlops-model-artifacts-target',
+        '  retain_on_delete: false',
+      ].join('\n'),
+    );
+    // WHEN
+    const fromFile = loadModuleConfig(promoteParameters, { appName: 'promote', configPath: dir, allowPlaceholderAccounts: true });
+    const fromSeedfarmer = load({ ...PIPELINE_PARAMETERS, retain_on_delete: 'False' });
+    // THEN both paths give the same module and parameters
+    expect(fromFile.parameters).toEqual(fromSeedfarmer.parameters);
+    expect({ ...fromFile.module, source: 'seedfarmer' }).toEqual(fromSeedfarmer.module);
   });
 });
 
