@@ -2,21 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadModuleConfig } from '@sagemaker-mlops/config';
-import { DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
+import { loadModuleConfig } from '@sagemaker-mlops/config';
+import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import { promoteParameters } from '../src/config';
 import { load, PIPELINE_PARAMETERS, SOURCE_GROUP_ARN, seedfarmerEnv } from './fixtures';
 
-function problems(parameters: Record<string, unknown>, account?: string): ConfigError {
-  try {
-    load(parameters, account);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = (parameters: Record<string, unknown>, account?: string) => catchConfigError(() => load(parameters, account));
 
 describe('promote parameters', () => {
   it('reads the seed document parameters with their defaults', () => {
