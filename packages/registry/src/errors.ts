@@ -72,3 +72,46 @@ export class PromoteEnvironmentError extends Error {
     this.problems = problems;
   }
 }
+
+/**
+ * Thrown when a file the user owns in the deploy repository (a `<stage>-config.json`, the staging test
+ * definition or its payload file) is missing or invalid; lists every problem of every file at once.
+ */
+export class DeployRepositoryFileError extends Error {
+  /** The files with problems, relative to the repository root. */
+  public readonly files: string[];
+  /** One entry per problem: `<file>: <path>: <what is wrong and what to do>`. */
+  public readonly problems: string[];
+
+  constructor(files: string[], problems: string[]) {
+    super(
+      `${files.join(', ')} in the deploy repository ${files.length === 1 ? 'has' : 'have'} ` +
+        `${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'DeployRepositoryFileError';
+    this.files = files;
+    this.problems = problems;
+  }
+}
+
+/**
+ * Thrown when the environment variables of the `endpoint-build` or `endpoint-test` command are missing
+ * or invalid; lists every problem.
+ */
+export class EndpointDeployEnvironmentError extends Error {
+  /** The command whose environment is wrong. */
+  public readonly command: 'endpoint-build' | 'endpoint-test';
+  /** One entry per problem: `<VARIABLE>: <what is wrong and what to do>`. */
+  public readonly problems: string[];
+
+  constructor(command: 'endpoint-build' | 'endpoint-test', problems: string[]) {
+    super(
+      `The ${command} command's environment has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'EndpointDeployEnvironmentError';
+    this.command = command;
+    this.problems = problems;
+  }
+}
