@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The bundled tools of this package. */
-export type BundleName = 'promote' | 'promote-cleanup';
+export type BundleName = 'promote' | 'promote-cleanup' | 'endpoint-build' | 'endpoint-test';
 
 /**
  * Absolute path of the folder `bundles/<name>/` holding the tool's self-contained esbuild bundle

@@ -1,6 +1,61 @@
 export type { AwsClient } from './aws-client';
 export { bundlePath, type BundleName } from './bundles';
-export { AccessDeniedError, ContainerImageNotPullableError, NoApprovedModelPackageError, PromoteEnvironmentError } from './errors';
+export {
+  buildEndpointDeployment,
+  BUILD_REPORT_FILE,
+  formatBuildSummary,
+  PIPELINE_VARIABLES_FILE,
+  shellQuote,
+  stackSetParametersFileName,
+  templateConfigurationFileName,
+  type BuildEndpointDeploymentOptions,
+  type EndpointBuildReport,
+  type EndpointStackParameters,
+  type StageDeployment,
+} from './endpoint-deploy/build';
+export {
+  endpointBuildFromEnvironment,
+  ENDPOINT_BUILD_ENVIRONMENT_VARIABLES,
+  ENDPOINT_TEST_ENVIRONMENT_VARIABLES,
+  parseEndpointBuildEnvironment,
+  parseEndpointTestEnvironment,
+  stagingTestFromEnvironment,
+  type EndpointBuildClients,
+  type EndpointBuildEnvironment,
+  type EndpointBuildHooks,
+  type EndpointTestEnvironment,
+  type StagingTestClients,
+  type StagingTestHooks,
+} from './endpoint-deploy/environment';
+export { formatStagingTestJUnit, writeStagingTestReports } from './endpoint-deploy/junit';
+export { ENDPOINT_STACK_TAG_KEYS, stageConfigFileName, validateStageConfig, type StageConfig } from './endpoint-deploy/stage-config';
+export {
+  failedStagingTestReport,
+  formatStagingTestSummary,
+  runStagingTest,
+  type AccountTestResult,
+  type AwsCredentials,
+  type CredentialsProvider,
+  type InvocationResult,
+  type RunStagingTestOptions,
+  type StagingTestReport,
+} from './endpoint-deploy/staging-test';
+export {
+  DEFAULT_STAGING_TEST_DEFINITION,
+  loadStagingTestDefinition,
+  parseStagingTestDefinition,
+  stagingTestPayload,
+  type StagingTestDefinition,
+  type StagingTestDefinitionInput,
+} from './endpoint-deploy/staging-test-definition';
+export {
+  AccessDeniedError,
+  ContainerImageNotPullableError,
+  DeployRepositoryFileError,
+  EndpointDeployEnvironmentError,
+  NoApprovedModelPackageError,
+  PromoteEnvironmentError,
+} from './errors';
 export { parseModelPackageGroupArn, type ModelPackageGroupRef } from './model-registry/arn';
 export { latestApprovedModelPackage, type LatestApprovedOptions } from './model-registry/latest-approved';
 export { listModelPackages } from './model-registry/list';

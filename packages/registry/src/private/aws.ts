@@ -31,5 +31,5 @@ export function isNotFound(error: unknown): boolean {
     return true;
   }
   const message = error instanceof Error ? error.message : '';
-  return name === 'ValidationException' && /does not exist|not found|cannot find/i.test(message);
+  return name === 'ValidationException' && /does not exist|not found|cannot find|could not find/i.test(message);
 }
