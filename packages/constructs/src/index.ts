@@ -1,5 +1,6 @@
 export * from './bundled-tool';
 export * from './dead-letter-queue';
 export * from './encryption-key';
+export * from './endpoint';
 export * from './nag';
 export * from './secure-bucket';

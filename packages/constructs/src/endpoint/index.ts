@@ -1,0 +1,2 @@
+export * from './endpoint-stack';
+export * from './names';
