@@ -1,0 +1,540 @@
+import {
+  accountId,
+  booleanParam,
+  ConfigError,
+  ConfigIssue,
+  iamRoleArn,
+  intParam,
+  listParam,
+  modelPackageGroupName,
+  ModuleContext,
+  partitionOfRegion,
+  region,
+} from '@sagemaker-mlops/config';
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Value schemas
+// ---------------------------------------------------------------------------------------------
+
+const PROJECT_NAME = /^[a-zA-Z](-*[a-zA-Z0-9])*$/;
+const PROJECT_ID = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+
+const projectName = z
+  .string({ error: (i) => (i.input === undefined ? 'required, but not set; give the SageMaker project name' : 'expected a text value') })
+  .min(1, 'give 1 to 32 characters')
+  .max(32, 'the SageMaker project name has at most 32 characters')
+  .regex(PROJECT_NAME, 'must start with a letter and contain only letters, digits and single hyphens, not ending with a hyphen');
+
+const projectId = z
+  .string({ error: (i) => (i.input === undefined ? 'required, but not set; give the SageMaker project id (e.g. p-abc123def456)' : 'expected a text value') })
+  .min(1, 'give 1 to 20 characters')
+  .max(20, 'the SageMaker project id has at most 20 characters (SageMaker ids look like p-abc123def456)')
+  .regex(PROJECT_ID, 'may contain only letters, digits and single hyphens, starting and ending with a letter or digit');
+
+const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+const ouId = z.string().regex(OU_ID, 'expected an organizational unit id such as ou-ab12-cdefgh34 (not an OU name or ARN)');
+
+const nonEmptyList = <T extends z.ZodType>(item: T, what: string) =>
+  listParam(item).refine((list) => list.length > 0, `a stage with no ${what} deploys nowhere; list at least one, or leave the parameter out`);
+
+const CONNECTION_ARN = /^arn:(aws[a-z-]*):(codeconnections|codestar-connections):([a-z0-9-]+):(\d{12}):connection\/[0-9a-f-]{36}$/;
+
+/** A parsed CodeConnections (or legacy CodeStar Connections) connection ARN. */
+export interface ParsedConnectionArn {
+  readonly arn: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+const connectionArn = z
+  .string()
+  .transform((value, ctx): ParsedConnectionArn => {
+    const match = CONNECTION_ARN.exec(value);
+    if (!match) {
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: 'expected a connection ARN such as arn:aws:codeconnections:<region>:<account>:connection/<uuid> (create it in the console under Developer Tools > Connections)',
+      });
+      return z.NEVER;
+    }
+    return { arn: value, region: match[3], account: match[4] };
+  });
+
+const repositoryOwnerAndName = z
+  .string()
+  .regex(/^[\w.-]+(\/[\w.-]+)+$/, 'expected <owner>/<repository> as the Git provider shows it, e.g. my-org/churn-model-deploy (GitLab groups may nest: group/subgroup/repository)');
+
+const branchName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine(
+    (b) => /^[A-Za-z0-9._/-]+$/.test(b) && !b.startsWith('-') && !b.startsWith('/') && !b.endsWith('/') && !b.endsWith('.lock') && !b.includes('..') && !b.includes('//'),
+    'expected a Git branch name such as main (not refs/heads/main)',
+  );
+
+const repositoryName = z
+  .string()
+  .regex(/^[\w.-]{1,100}$/, 'a CodeCommit repository name has 1 to 100 letters, digits, dots, underscores and hyphens')
+  .refine((n) => !n.endsWith('.git'), 'a CodeCommit repository name must not end with .git');
+
+/**
+ * SageMaker real-time hosting instance families (`ml.<family>.<size>`). A family outside this list
+ * is almost always a typo (`ml.m5large`, `ml.t2.medium` written as `t2.medium`) that CloudFormation
+ * would only report after the pipeline ran for several minutes.
+ */
+export const HOSTING_INSTANCE_FAMILIES: readonly string[] = [
+  't2', 't3',
+  'm4', 'm5', 'm5d', 'm6g', 'm6gd', 'm6i', 'm6id', 'm7i', 'm8g',
+  'c4', 'c5', 'c5d', 'c6g', 'c6gd', 'c6gn', 'c6i', 'c6id', 'c7g', 'c7i', 'c8g',
+  'r5', 'r5d', 'r6g', 'r6gd', 'r6i', 'r6id', 'r7i', 'r8g',
+  'g4dn', 'g5', 'g6', 'g6e',
+  'p2', 'p3', 'p4d', 'p4de', 'p5', 'p5e', 'p5en',
+  'inf1', 'inf2', 'trn1', 'trn1n', 'trn2',
+];
+
+const instanceType = z.string().superRefine((value, ctx) => {
+  const match = /^ml\.([a-z0-9]+)\.([a-z0-9]+)$/.exec(value);
+  if (!match) {
+    ctx.addIssue({ code: 'custom', input: value, message: 'expected an ML instance type ml.<family>.<size>, e.g. ml.m5.large' });
+  } else if (!HOSTING_INSTANCE_FAMILIES.includes(match[1])) {
+    ctx.addIssue({
+      code: 'custom',
+      input: value,
+      message: `unknown instance family "${match[1]}" for real-time endpoints; use one of ${HOSTING_INSTANCE_FAMILIES.join(', ')}`,
+    });
+  }
+});
+
+const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'expected a subnet id such as subnet-0123456789abcdef0');
+const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'expected a security group id such as sg-0123456789abcdef0');
+const ssmParameterName = z
+  .string()
+  .regex(/^(\/[\w.-]+)+$|^[\w.-]+$/, 'expected an SSM parameter name such as /mlops/vpc/private-subnet-ids (a name, not an ARN)')
+  .max(1011)
+  .refine((n) => !/^\/?(aws|ssm)/i.test(n), 'SSM parameter names must not start with aws or ssm');
+
+const MIME_TOP_LEVEL = ['application', 'audio', 'font', 'image', 'model', 'multipart', 'text', 'video'];
+const MIME = /^([a-z]+)\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"]*"|[a-z0-9!#$&^_.+-]+))*$/i;
+const contentType = z.string().refine((value) => {
+  const match = MIME.exec(value);
+  return !!match && MIME_TOP_LEVEL.includes(match[1].toLowerCase());
+}, `expected a MIME type such as text/csv or application/json (top-level type one of ${MIME_TOP_LEVEL.join(', ')})`);
+
+const percent = z.unknown().transform((value, ctx): number => {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(n > 0 && n <= 100)) {
+    ctx.addIssue({ code: 'custom', input: value, message: 'expected a percentage above 0 and at most 100, e.g. 5 or 0.5' });
+    return z.NEVER;
+  }
+  return n;
+});
+
+const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'expected an e-mail address');
+
+const permissionsBoundaryName = z
+  .string()
+  .regex(/^[\w+=,.@-]{1,128}$/, 'must be the name of a managed policy in this account (not an ARN)')
+  .optional();
+
+const iamRoleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name (1 to 64 letters, digits or +=,.@_-), not an ARN');
+
+const qualifier = z.string().regex(/^[a-z0-9]{1,10}$/, "expected the 1 to 10 lowercase letters or digits given to 'cdk bootstrap --qualifier'");
+
+/** InvokeEndpoint accepts at most 6 MB; Seedfarmer passes the payload as one environment variable. */
+const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// The parameters
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Every parameter of the endpoint-deploy module, in Seedfarmer snake_case. Defaults that depend on
+ * other parameters or on the module's account and region are applied by {@link resolveEndpointDeployConfig}.
+ */
+export const endpointDeployParameters = z
+  .object({
+    sagemaker_project_name: projectName,
+    sagemaker_project_id: projectId,
+    model_package_group_name: modelPackageGroupName.optional(),
+    create_model_package_group: booleanParam.default(false),
+
+    repository_type: z.enum(['codecommit', 'codeconnections'], { error: 'expected codecommit (default) or codeconnections' }).default('codecommit'),
+    repository_name: repositoryName.optional(),
+    code_connection_arn: connectionArn.optional(),
+    repository_owner_and_name: repositoryOwnerAndName.optional(),
+    branch: branchName.default('main'),
+
+    staging_accounts: nonEmptyList(accountId, 'accounts').optional(),
+    prod_accounts: nonEmptyList(accountId, 'accounts').optional(),
+    staging_ou_ids: nonEmptyList(ouId, 'organizational units').optional(),
+    prod_ou_ids: nonEmptyList(ouId, 'organizational units').optional(),
+    staging_test_accounts: nonEmptyList(accountId, 'accounts').optional(),
+    staging_region: region.optional(),
+    prod_region: region.optional(),
+
+    staging_instance_type: instanceType.optional(),
+    staging_instance_count: intParam({ min: 1, max: 100 }).optional(),
+    prod_instance_type: instanceType.optional(),
+    prod_instance_count: intParam({ min: 1, max: 100 }).optional(),
+
+    vpc_subnet_ids: nonEmptyList(subnetId, 'subnets').optional(),
+    vpc_security_group_ids: nonEmptyList(securityGroupId, 'security groups').optional(),
+    vpc_subnet_ids_parameter: ssmParameterName.optional(),
+    vpc_security_group_ids_parameter: ssmParameterName.optional(),
+
+    data_capture: booleanParam.default(true),
+    data_capture_sampling_percentage: intParam({ min: 0, max: 100 }).optional(),
+
+    autoscaling_min_capacity: intParam({ min: 1, max: 100 }).optional(),
+    autoscaling_max_capacity: intParam({ min: 1, max: 100 }).optional(),
+    autoscaling_target_invocations: intParam({ min: 1, max: 1_000_000 }).optional(),
+
+    deployment_guardrail: z
+      .enum(['none', 'all-at-once', 'canary', 'linear'], { error: 'expected none (default), all-at-once, canary or linear' })
+      .default('none'),
+    // SageMaker's own bounds of CapacitySize in percent for the two traffic routing types.
+    guardrail_canary_percent: intParam({ min: 1, max: 50 }).optional(),
+    guardrail_linear_step_percent: intParam({ min: 10, max: 50 }).optional(),
+    guardrail_wait_seconds: intParam({ min: 0, max: 3600 }).optional(),
+    guardrail_max_5xx_error_percent: percent.optional(),
+    guardrail_max_latency_ms: intParam({ min: 1 }).optional(),
+
+    sample_payload_content_type: contentType.optional(),
+    sample_payload: z.string().min(1, 'the sample payload is empty; leave the parameter out to keep the seeded example').optional(),
+
+    approval_email_addresses: nonEmptyList(email, 'addresses').optional(),
+
+    stackset_administration_role_arn: iamRoleArn.optional(),
+    stackset_execution_role_name: iamRoleName.default('AWSCloudFormationStackSetExecutionRole'),
+    cdk_bootstrap_qualifier: qualifier.default('hnb659fds'),
+
+    retain_on_delete: booleanParam.default(true),
+    permissions_boundary_name: permissionsBoundaryName,
+  })
+  .strict();
+
+export type EndpointDeployParameters = z.output<typeof endpointDeployParameters>;
+
+// ---------------------------------------------------------------------------------------------
+// Resolved configuration
+// ---------------------------------------------------------------------------------------------
+
+/** The pipeline's two deployment stages, in order. */
+export const STAGES = ['staging', 'prod'] as const;
+export type StageName = (typeof STAGES)[number];
+
+/** Where one stage deploys. */
+export type StageTargets =
+  | { readonly kind: 'accounts'; readonly accounts: readonly string[] }
+  | { readonly kind: 'ous'; readonly ouIds: readonly string[] };
+
+/** One deployment stage, with every default applied. */
+export interface StageSettings {
+  readonly name: StageName;
+  readonly targets: StageTargets;
+  readonly region: string;
+  /**
+   * `cloudformation`: one account in the pipeline's region, a plain CloudFormation action with the
+   * account's CDK bootstrap roles. `stackset`: several accounts, OUs, or another region.
+   */
+  readonly deployment: 'cloudformation' | 'stackset';
+  /** Seeds `<stage>-config.json` of a created repository. */
+  readonly instanceType: string;
+  readonly instanceCount: number;
+}
+
+/** Where the deploy repository lives. */
+export type RepositorySettings =
+  | { readonly type: 'codecommit'; readonly name: string; readonly branch: string }
+  | {
+    readonly type: 'codeconnections';
+    readonly connectionArn: string;
+    readonly ownerAndName: string;
+    readonly branch: string;
+  };
+
+export type VpcSettings =
+  | { readonly kind: 'ids'; readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] }
+  | { readonly kind: 'ssm'; readonly subnetIdsParameter: string; readonly securityGroupIdsParameter: string };
+
+export interface AutoscalingSettings {
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly targetInvocationsPerInstance: number;
+}
+
+export interface GuardrailSettings {
+  readonly mode: 'all-at-once' | 'canary' | 'linear';
+  /** Canary size or linear step, in percent of capacity. */
+  readonly trafficPercent?: number;
+  readonly waitSeconds: number;
+  /** Share of invocations answered with a 5XX error, in percent, that rolls an update back. */
+  readonly max5xxErrorPercent?: number;
+  readonly maxLatencyMs?: number;
+}
+
+/** The module's configuration with every default applied and every cross-parameter rule checked. */
+export interface EndpointDeployConfig {
+  readonly projectName: string;
+  readonly projectId: string;
+  readonly modelPackageGroupName: string;
+  /** Create the group (true) or attach the access policy to an existing one (false). */
+  readonly createModelPackageGroup: boolean;
+  readonly repository: RepositorySettings;
+  readonly stages: readonly StageSettings[];
+  /** The accounts TestStaging invokes the endpoint in. */
+  readonly stagingTestAccounts: readonly string[];
+  readonly vpc?: VpcSettings;
+  readonly dataCapture: boolean;
+  readonly dataCaptureSamplingPercentage: number;
+  readonly autoscaling?: AutoscalingSettings;
+  readonly guardrail?: GuardrailSettings;
+  readonly samplePayloadContentType: string;
+  /** @default - the seeded example payload */
+  readonly samplePayload?: string;
+  readonly approvalEmailAddresses: readonly string[];
+  /** @default - the module creates the administration role when a stage uses self-managed StackSets */
+  readonly stackSetAdministrationRoleArn?: string;
+  readonly stackSetExecutionRoleName: string;
+  readonly cdkBootstrapQualifier: string;
+  readonly retainOnDelete: boolean;
+  readonly permissionsBoundaryName?: string;
+  /** The module's account and region: the data science / tooling account. */
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+}
+
+const STAGE_DEFAULTS: Record<StageName, { instanceType: string; instanceCount: number }> = {
+  staging: { instanceType: 'ml.m5.large', instanceCount: 1 },
+  prod: { instanceType: 'ml.m5.large', instanceCount: 2 },
+};
+
+const GUARDRAIL_DEFAULTS = { canaryPercent: 10, linearStepPercent: 20, waitSeconds: 600 };
+
+/** Names derived from the project that AWS limits in length. */
+export function derivedNames(projectName: string, projectId: string) {
+  const base = `sagemaker-${projectName}-${projectId}`;
+  return {
+    /** CloudFormation stack (set) name of one stage's endpoint stack. */
+    stackName: (stage: StageName) => `${base}-${stage}`,
+    repositoryName: `${base}-model-deploy`,
+    pipelineName: `${base}-modeldeploy`,
+    /** The staging test project's role: the endpoint stack's test role trusts exactly this name. */
+    testProjectRoleName: `${projectName}-${projectId}-endpoint-tester`,
+    approverRoleName: `${projectName}-${projectId}-deploy-approver`,
+    stackSetAdministrationRoleName: `${projectName}-${projectId}-stackset-admin`,
+  };
+}
+
+const ROLE_NAME_LIMIT = 64;
+
+/**
+ * Applies the defaults that depend on other parameters or on the module's account and region,
+ * and checks every rule that spans parameters. Throws one ConfigError listing every problem.
+ */
+export function resolveEndpointDeployConfig(p: EndpointDeployParameters, module: ModuleContext): EndpointDeployConfig {
+  const issues: ConfigIssue[] = [];
+  const issue = (path: string, received: unknown, message: string) => issues.push({ path, received, message });
+
+  // Repository.
+  let repository: RepositorySettings;
+  if (p.repository_type === 'codeconnections') {
+    if (!p.code_connection_arn) issue('code_connection_arn', undefined, 'required with repository_type codeconnections; give the ARN of an available connection to your Git provider');
+    if (!p.repository_owner_and_name) issue('repository_owner_and_name', undefined, 'required with repository_type codeconnections; give <owner>/<repository>');
+    if (p.repository_name) issue('repository_name', p.repository_name, 'names a CodeCommit repository this module creates; with codeconnections give repository_owner_and_name instead');
+    const connection = p.code_connection_arn;
+    if (connection && (connection.account !== module.account || connection.region !== module.region)) {
+      issue('code_connection_arn', connection.arn, `CodePipeline uses connections of its own account and region; create the connection in ${module.account} / ${module.region}`);
+    }
+    for (const name of ['staging_instance_type', 'staging_instance_count', 'prod_instance_type', 'prod_instance_count', 'sample_payload', 'sample_payload_content_type'] as const) {
+      if (p[name] !== undefined) {
+        issue(name, p[name], 'only seeds the configuration files of a CodeCommit repository this module creates; with codeconnections set it in your repository (staging-config.json, prod-config.json, test/staging-test.json)');
+      }
+    }
+    repository = { type: 'codeconnections', connectionArn: connection?.arn ?? '', ownerAndName: p.repository_owner_and_name ?? '', branch: p.branch };
+  } else {
+    for (const name of ['code_connection_arn', 'repository_owner_and_name'] as const) {
+      if (p[name] !== undefined) issue(name, name === 'code_connection_arn' ? p.code_connection_arn?.arn : p[name], 'only used with repository_type codeconnections; remove it, or set repository_type to codeconnections');
+    }
+    repository = { type: 'codecommit', name: p.repository_name ?? derivedNames(p.sagemaker_project_name, p.sagemaker_project_id).repositoryName, branch: p.branch };
+  }
+
+  // Stages.
+  const stages: StageSettings[] = STAGES.map((name) => {
+    const accounts = p[`${name}_accounts`];
+    const ouIds = p[`${name}_ou_ids`];
+    if (accounts && ouIds) {
+      issue(`${name}_ou_ids`, ouIds, `give either ${name}_accounts or ${name}_ou_ids, not both`);
+    }
+    const targets: StageTargets = ouIds && !accounts ? { kind: 'ous', ouIds } : { kind: 'accounts', accounts: [...new Set(accounts ?? [module.account])] };
+    const stageRegion = p[`${name}_region`] ?? module.region;
+    if (partitionOfRegion(stageRegion) !== partitionOfRegion(module.region)) {
+      issue(`${name}_region`, stageRegion, `is in another partition than the pipeline's region ${module.region}; StackSets cannot deploy across partitions`);
+    }
+    const single = targets.kind === 'accounts' && targets.accounts.length === 1 && stageRegion === module.region;
+    return {
+      name,
+      targets,
+      region: stageRegion,
+      deployment: single ? 'cloudformation' : 'stackset',
+      instanceType: p[`${name}_instance_type`] ?? STAGE_DEFAULTS[name].instanceType,
+      instanceCount: p[`${name}_instance_count`] ?? STAGE_DEFAULTS[name].instanceCount,
+    };
+  });
+
+  // TestStaging invokes every staging endpoint, so it must know the accounts, which an OU does not tell at synth time.
+  const staging = stages[0];
+  let stagingTestAccounts: readonly string[] = [];
+  if (staging.targets.kind === 'accounts') {
+    stagingTestAccounts = staging.targets.accounts;
+    if (p.staging_test_accounts) issue('staging_test_accounts', p.staging_test_accounts, 'TestStaging already tests every account of staging_accounts; remove it');
+  } else if (!p.staging_test_accounts) {
+    issue('staging_test_accounts', undefined, 'required with staging_ou_ids: list the staging accounts TestStaging invokes the endpoint in (the OU members are only known when the StackSet deploys)');
+  } else {
+    stagingTestAccounts = p.staging_test_accounts;
+  }
+
+  // StackSets.
+  const adminRole = p.stackset_administration_role_arn;
+  if (adminRole && adminRole.account !== module.account) {
+    issue('stackset_administration_role_arn', adminRole.arn, `the StackSet administration role lives in the pipeline's account ${module.account}; give a role of that account`);
+  }
+  if (adminRole && !stages.some((s) => s.deployment === 'stackset' && s.targets.kind === 'accounts')) {
+    issue('stackset_administration_role_arn', adminRole.arn, 'no stage uses self-managed StackSets (several accounts or another region); remove it');
+  }
+
+  // VPC.
+  let vpc: VpcSettings | undefined;
+  const direct = p.vpc_subnet_ids !== undefined || p.vpc_security_group_ids !== undefined;
+  const viaSsm = p.vpc_subnet_ids_parameter !== undefined || p.vpc_security_group_ids_parameter !== undefined;
+  if (direct && viaSsm) {
+    issue('vpc_subnet_ids_parameter', p.vpc_subnet_ids_parameter, 'give the VPC either directly (vpc_subnet_ids, vpc_security_group_ids) or through SSM parameters (vpc_subnet_ids_parameter, vpc_security_group_ids_parameter), not both');
+  } else if (direct) {
+    if (!p.vpc_subnet_ids) issue('vpc_subnet_ids', undefined, 'required with vpc_security_group_ids: an endpoint in a VPC needs both');
+    if (!p.vpc_security_group_ids) issue('vpc_security_group_ids', undefined, 'required with vpc_subnet_ids: an endpoint in a VPC needs both');
+    if (p.vpc_subnet_ids && p.vpc_security_group_ids) vpc = { kind: 'ids', subnetIds: p.vpc_subnet_ids, securityGroupIds: p.vpc_security_group_ids };
+  } else if (viaSsm) {
+    if (!p.vpc_subnet_ids_parameter) issue('vpc_subnet_ids_parameter', undefined, 'required with vpc_security_group_ids_parameter: an endpoint in a VPC needs both');
+    if (!p.vpc_security_group_ids_parameter) issue('vpc_security_group_ids_parameter', undefined, 'required with vpc_subnet_ids_parameter: an endpoint in a VPC needs both');
+    if (p.vpc_subnet_ids_parameter && p.vpc_security_group_ids_parameter) {
+      vpc = { kind: 'ssm', subnetIdsParameter: p.vpc_subnet_ids_parameter, securityGroupIdsParameter: p.vpc_security_group_ids_parameter };
+    }
+  }
+
+  // Data capture.
+  if (!p.data_capture && p.data_capture_sampling_percentage !== undefined) {
+    issue('data_capture_sampling_percentage', p.data_capture_sampling_percentage, 'data_capture is false, so nothing is sampled; remove it or enable data_capture');
+  }
+
+  // Autoscaling: all three or none.
+  let autoscaling: AutoscalingSettings | undefined;
+  const scaling = { autoscaling_min_capacity: p.autoscaling_min_capacity, autoscaling_max_capacity: p.autoscaling_max_capacity, autoscaling_target_invocations: p.autoscaling_target_invocations };
+  const given = Object.entries(scaling).filter(([, v]) => v !== undefined);
+  if (given.length > 0 && given.length < 3) {
+    for (const [name, value] of Object.entries(scaling)) {
+      if (value === undefined) issue(name, undefined, `autoscaling needs all of autoscaling_min_capacity, autoscaling_max_capacity and autoscaling_target_invocations (given: ${given.map(([n]) => n).join(', ')})`);
+    }
+  } else if (given.length === 3) {
+    if (p.autoscaling_max_capacity! < p.autoscaling_min_capacity!) {
+      issue('autoscaling_max_capacity', p.autoscaling_max_capacity, `is below autoscaling_min_capacity (${p.autoscaling_min_capacity})`);
+    }
+    autoscaling = {
+      minCapacity: p.autoscaling_min_capacity!,
+      maxCapacity: p.autoscaling_max_capacity!,
+      targetInvocationsPerInstance: p.autoscaling_target_invocations!,
+    };
+  }
+
+  // Guardrails.
+  let guardrail: GuardrailSettings | undefined;
+  const guardrailOnly = ['guardrail_canary_percent', 'guardrail_linear_step_percent', 'guardrail_wait_seconds', 'guardrail_max_5xx_error_percent', 'guardrail_max_latency_ms'] as const;
+  if (p.deployment_guardrail === 'none') {
+    for (const name of guardrailOnly) {
+      if (p[name] !== undefined) issue(name, p[name], 'deployment_guardrail is none, so this has no effect; set deployment_guardrail to all-at-once, canary or linear, or remove it');
+    }
+  } else {
+    if (p.guardrail_max_5xx_error_percent === undefined && p.guardrail_max_latency_ms === undefined) {
+      issue('deployment_guardrail', p.deployment_guardrail, 'a guardrail rolls back on a CloudWatch alarm, and none is configured; set guardrail_max_5xx_error_percent and/or guardrail_max_latency_ms');
+    }
+    if (p.deployment_guardrail !== 'canary' && p.guardrail_canary_percent !== undefined) {
+      issue('guardrail_canary_percent', p.guardrail_canary_percent, `only used with deployment_guardrail canary (it is ${p.deployment_guardrail})`);
+    }
+    if (p.deployment_guardrail !== 'linear' && p.guardrail_linear_step_percent !== undefined) {
+      issue('guardrail_linear_step_percent', p.guardrail_linear_step_percent, `only used with deployment_guardrail linear (it is ${p.deployment_guardrail})`);
+    }
+    guardrail = {
+      mode: p.deployment_guardrail,
+      trafficPercent:
+        p.deployment_guardrail === 'canary'
+          ? (p.guardrail_canary_percent ?? GUARDRAIL_DEFAULTS.canaryPercent)
+          : p.deployment_guardrail === 'linear'
+            ? (p.guardrail_linear_step_percent ?? GUARDRAIL_DEFAULTS.linearStepPercent)
+            : undefined,
+      waitSeconds: p.guardrail_wait_seconds ?? GUARDRAIL_DEFAULTS.waitSeconds,
+      max5xxErrorPercent: p.guardrail_max_5xx_error_percent,
+      maxLatencyMs: p.guardrail_max_latency_ms,
+    };
+  }
+
+  // Sample payload.
+  const payloadType = p.sample_payload_content_type ?? 'text/csv';
+  if (p.sample_payload === undefined && p.repository_type === 'codecommit' && payloadType !== 'text/csv') {
+    issue('sample_payload', undefined, `the seeded example payload is text/csv; give a ${payloadType} payload your model accepts`);
+  }
+  if (p.sample_payload !== undefined) {
+    if (Buffer.byteLength(p.sample_payload) > MAX_PAYLOAD_BYTES) {
+      issue('sample_payload', `${p.sample_payload.slice(0, 40)}...`, 'is larger than the 6 MB InvokeEndpoint accepts');
+    }
+    if (/^application\/(.+\+)?json\s*(;|$)/i.test(payloadType)) {
+      try {
+        JSON.parse(p.sample_payload);
+      } catch {
+        issue('sample_payload', p.sample_payload, `sample_payload_content_type is ${payloadType} but the payload is not valid JSON`);
+      }
+    }
+  }
+
+  // Derived names that AWS limits.
+  const names = derivedNames(p.sagemaker_project_name, p.sagemaker_project_id);
+  for (const roleName of [names.testProjectRoleName, names.approverRoleName, names.stackSetAdministrationRoleName]) {
+    if (roleName.length > ROLE_NAME_LIMIT) {
+      issue(
+        'sagemaker_project_name',
+        p.sagemaker_project_name,
+        `with sagemaker_project_id "${p.sagemaker_project_id}" the role name ${roleName} exceeds IAM's ${ROLE_NAME_LIMIT} characters; shorten the project name or id`,
+      );
+      break;
+    }
+  }
+
+  if (issues.length) throw new ConfigError(`Parameters of module ${module.moduleName}`, issues);
+  return {
+    projectName: p.sagemaker_project_name,
+    projectId: p.sagemaker_project_id,
+    modelPackageGroupName: p.model_package_group_name ?? `${p.sagemaker_project_name}-${p.sagemaker_project_id}`,
+    createModelPackageGroup: p.create_model_package_group,
+    repository,
+    stages,
+    stagingTestAccounts,
+    vpc,
+    dataCapture: p.data_capture,
+    dataCaptureSamplingPercentage: p.data_capture ? (p.data_capture_sampling_percentage ?? 100) : 0,
+    autoscaling,
+    guardrail,
+    samplePayloadContentType: payloadType,
+    samplePayload: p.sample_payload,
+    approvalEmailAddresses: p.approval_email_addresses ?? [],
+    stackSetAdministrationRoleArn: adminRole?.arn,
+    stackSetExecutionRoleName: p.stackset_execution_role_name,
+    cdkBootstrapQualifier: p.cdk_bootstrap_qualifier,
+    retainOnDelete: p.retain_on_delete,
+    permissionsBoundaryName: p.permissions_boundary_name,
+    account: module.account,
+    region: module.region,
+    partition: partitionOfRegion(module.region),
+  };
+}

@@ -1,0 +1,420 @@
+import { Aws, CfnCapabilities, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import {
+  acknowledgePipelineArtifactGrants,
+  BundledTool,
+  DeadLetterQueue,
+  EncryptionKey,
+  endpointName,
+  endpointTestRoleName,
+  SecureBucket,
+} from '@sagemaker-mlops/constructs';
+import { codeCommitBranchPush, gitPushTrigger, modelPackageStateChange } from '@sagemaker-mlops/events';
+import { cdkBootstrapRole } from '@sagemaker-mlops/iam';
+import { bundlePath } from '@sagemaker-mlops/registry';
+import { Construct } from 'constructs';
+import type { EndpointDeployConfig, StageSettings } from '../config';
+import { derivedNames } from '../config';
+import { EndpointBuildProject } from './build-project';
+import type { EndpointTemplate } from './endpoint-template';
+
+/** Stage and action names of the pipeline, in order. */
+export const PIPELINE_LAYOUT = {
+  source: 'Source',
+  build: 'Build',
+  deployStaging: 'DeployStaging',
+  testStaging: 'TestStaging',
+  approve: 'Approve',
+  approveAction: 'ApproveDeployment',
+  deployProd: 'DeployProd',
+} as const;
+
+/** The CodeBuild report group key and files the staging test writes. */
+const TEST_REPORT = 'staging-test-report.json';
+const TEST_JUNIT = 'staging-test-junit.xml';
+
+export interface EndpointDeployPipelineProps {
+  readonly config: EndpointDeployConfig;
+  /** The endpoint template the deploy actions deploy. */
+  readonly template: EndpointTemplate;
+  /**
+   * The deploy repository this module created.
+   *
+   * @default - the CodeConnections repository of `config.repository`
+   */
+  readonly repository?: codecommit.IRepository;
+}
+
+/**
+ * The endpoint deployment pipeline: Source -> Build -> DeployStaging -> TestStaging -> Approve ->
+ * DeployProd, started by a push to the deploy branch and by every model package state change of the
+ * group except a new registration awaiting approval. QUEUED, so that events in quick succession
+ * all run, in order; each run deploys the latest approved package, so the last one wins.
+ */
+export class EndpointDeployPipeline extends Construct {
+  public readonly pipeline: codepipeline.Pipeline;
+  /** Encrypts the artifacts, logs, notifications and dead letters. */
+  public readonly key: kms.Key;
+  public readonly buildProject: codebuild.PipelineProject;
+  public readonly testProject: codebuild.PipelineProject;
+  /** The role of the staging test; the endpoint stack's test role trusts exactly this role. */
+  public readonly testRole: iam.Role;
+  /** May approve (or reject) the deployment to prod, and read the pipeline's state. */
+  public readonly approverRole: iam.Role;
+  public readonly approvalTopic?: sns.Topic;
+  public readonly modelPackageStateRule: events.Rule;
+  /** Only for a CodeCommit repository; CodeConnections pushes start the pipeline through its trigger. */
+  public readonly repositoryPushRule?: events.Rule;
+  public readonly deadLetterQueue: DeadLetterQueue;
+  /** The StackSet administration role this construct created, if it created one. */
+  public readonly stackSetAdministrationRole?: iam.Role;
+
+  private readonly config: EndpointDeployConfig;
+
+  constructor(scope: Construct, id: string, props: EndpointDeployPipelineProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const config = (this.config = props.config);
+    const names = derivedNames(config.projectName, config.projectId);
+
+    const key = (this.key = new EncryptionKey(this, 'PipelineKey', {
+      description: `Encrypts the artifacts, logs and notifications of the endpoint deployment pipeline of ${config.projectName}`,
+      retainOnDelete: false,
+    }).key);
+    // CloudWatch Logs encrypts the build logs with this key.
+    key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Aws.REGION}.${Aws.URL_SUFFIX}`));
+    const artifactBucket = new SecureBucket(this, 'ArtifactBucket', { encryptionKey: key, retainOnDelete: false }).bucket;
+
+    // Artifacts.
+    const sourceOutput = new codepipeline.Artifact('Source');
+    const buildToolOutput = new codepipeline.Artifact('BuildTool');
+    const testToolOutput = new codepipeline.Artifact('TestTool');
+    const templateOutput = new codepipeline.Artifact('Template');
+    const buildOutput = new codepipeline.Artifact('BuildOutput');
+    const testOutput = new codepipeline.Artifact('TestReport');
+
+    // Source.
+    const branch = config.repository.branch;
+    let sourceAction: codepipeline.IAction;
+    if (props.repository) {
+      sourceAction = new actions.CodeCommitSourceAction({
+        actionName: 'DeployRepository',
+        repository: props.repository,
+        branch,
+        output: sourceOutput,
+        // The push rule below starts the pipeline: one rule we own, with retries and a DLQ.
+        trigger: actions.CodeCommitTrigger.NONE,
+      });
+    } else {
+      if (config.repository.type !== 'codeconnections') throw new Error('A CodeCommit configuration needs the created repository');
+      const [owner, ...rest] = config.repository.ownerAndName.split('/');
+      sourceAction = new actions.CodeStarConnectionsSourceAction({
+        actionName: 'DeployRepository',
+        connectionArn: config.repository.connectionArn,
+        owner,
+        repo: rest.join('/'),
+        branch,
+        output: sourceOutput,
+      });
+    }
+    const buildTool = new BundledTool(this, 'BuildTool', { bundleDir: bundlePath('endpoint-build') });
+    const testTool = new BundledTool(this, 'TestTool', { bundleDir: bundlePath('endpoint-test') });
+
+    // Build.
+    const buildRole = new iam.Role(this, 'BuildRole', {
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      description: `Finds the latest approved package of ${config.modelPackageGroupName} and writes the endpoint parameters`,
+    });
+    buildRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadModelRegistry',
+        actions: ['sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages', 'sagemaker:DescribeModelPackage'],
+        resources: [
+          stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: config.modelPackageGroupName }),
+          stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${config.modelPackageGroupName}/*` }),
+        ],
+      }),
+    );
+    this.buildProject = new EndpointBuildProject(this, 'Build', {
+      toolInput: buildToolOutput.artifactName!,
+      encryptionKey: key,
+      role: buildRole,
+      environmentVariables: {
+        MODEL_PACKAGE_GROUP_NAME: { value: config.modelPackageGroupName },
+        STAGES: { value: JSON.stringify(config.stages.map((s) => s.name)) },
+        SAGEMAKER_PROJECT_NAME: { value: config.projectName },
+        SAGEMAKER_PROJECT_ID: { value: config.projectId },
+      },
+    }).project;
+    const buildAction = new actions.CodeBuildAction({
+      actionName: 'BuildEndpointParameters',
+      project: this.buildProject,
+      input: sourceOutput,
+      extraInputs: [buildToolOutput],
+      outputs: [buildOutput],
+      variablesNamespace: 'Build',
+    });
+
+    // TestStaging.
+    const staging = config.stages[0];
+    const stagingTestRoleName = endpointTestRoleName(config.projectName, config.projectId, staging.name);
+    this.testRole = new iam.Role(this, 'TestRole', {
+      // A fixed name: the endpoint stack of each staging account trusts exactly this role.
+      roleName: names.testProjectRoleName,
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      description: `Runs the staging test of ${config.projectName}: may only assume ${stagingTestRoleName} in the staging accounts`,
+    });
+    this.testRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeStagingTestRoles',
+        actions: ['sts:AssumeRole'],
+        resources: config.stagingTestAccounts.map((account) =>
+          stack.formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName: stagingTestRoleName }),
+        ),
+      }),
+    );
+    const reportGroup = new codebuild.ReportGroup(this, 'StagingTestReports', {
+      reportGroupName: `${names.pipelineName}-staging-test`,
+      type: codebuild.ReportGroupType.TEST,
+      // Test reports are the evidence an approver looked at.
+      removalPolicy: config.retainOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.testProject = testTool.project('TestProject', {
+      role: this.testRole,
+      toolInput: testToolOutput.artifactName,
+      encryptionKey: key,
+      timeout: Duration.minutes(60),
+      outputFiles: [TEST_REPORT, TEST_JUNIT],
+      reports: { [reportGroup.reportGroupArn]: { files: [TEST_JUNIT], fileFormat: 'JUNITXML' } },
+      environmentVariables: {
+        STAGE_ACCOUNTS: { value: JSON.stringify(config.stagingTestAccounts) },
+        STAGE_REGION: { value: staging.region },
+        ENDPOINT_NAME: { value: endpointName(config.projectName, config.projectId, staging.name) },
+        TEST_ROLE_NAME: { value: stagingTestRoleName },
+        TEST_DEFINITION: { value: 'test/staging-test.json' },
+        REPORT_PATH: { value: TEST_REPORT },
+        JUNIT_PATH: { value: TEST_JUNIT },
+      },
+    });
+    reportGroup.grantWrite(this.testRole);
+    const testAction = new actions.CodeBuildAction({
+      actionName: 'TestEndpoint',
+      project: this.testProject,
+      input: sourceOutput,
+      extraInputs: [testToolOutput],
+      outputs: [testOutput],
+    });
+
+    // Approve.
+    if (config.approvalEmailAddresses.length > 0) {
+      this.approvalTopic = new sns.Topic(this, 'ApprovalTopic', {
+        displayName: `Approve the prod deployment of ${config.projectName}`,
+        masterKey: key,
+        enforceSSL: true,
+      });
+      for (const address of config.approvalEmailAddresses) this.approvalTopic.addSubscription(new subscriptions.EmailSubscription(address));
+      // SNS encrypts and decrypts the messages CodePipeline publishes with this key.
+      key.grantEncryptDecrypt(new iam.ServicePrincipal('sns.amazonaws.com'));
+    }
+    const approveAction = new actions.ManualApprovalAction({
+      actionName: PIPELINE_LAYOUT.approveAction,
+      additionalInformation:
+        `Deploy version #{Build.MODEL_PACKAGE_VERSION} of model package group ${config.modelPackageGroupName} ` +
+        `(#{Build.MODEL_PACKAGE_ARN}) of project ${config.projectName} to prod (${describeTargets(config.stages[1])}). ` +
+        `It passed TestStaging in ${describeTargets(staging)}.`,
+      externalEntityLink: modelPackageConsoleLink(config, '#{Build.MODEL_PACKAGE_VERSION}'),
+      notificationTopic: this.approvalTopic,
+    });
+
+    // The pipeline.
+    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineName: names.pipelineName,
+      pipelineType: codepipeline.PipelineType.V2,
+      executionMode: codepipeline.ExecutionMode.QUEUED,
+      artifactBucket,
+      restartExecutionOnUpdate: false,
+      stages: [
+        {
+          stageName: PIPELINE_LAYOUT.source,
+          actions: [sourceAction, buildTool.sourceAction(buildToolOutput, 'BuildTool'), testTool.sourceAction(testToolOutput, 'TestTool'), props.template.sourceAction(templateOutput)],
+        },
+        { stageName: PIPELINE_LAYOUT.build, actions: [buildAction] },
+        { stageName: PIPELINE_LAYOUT.deployStaging, actions: [this.deployAction(staging, props.template, templateOutput, buildOutput)] },
+        { stageName: PIPELINE_LAYOUT.testStaging, actions: [testAction] },
+        { stageName: PIPELINE_LAYOUT.approve, actions: [approveAction] },
+        { stageName: PIPELINE_LAYOUT.deployProd, actions: [this.deployAction(config.stages[1], props.template, templateOutput, buildOutput)] },
+      ],
+      triggers: props.repository ? undefined : [gitPushTrigger({ sourceAction, branches: [branch] })],
+    });
+
+    // The approver may approve this one action and see where the pipeline is; nothing more.
+    this.approverRole = new iam.Role(this, 'ApproverRole', {
+      roleName: names.approverRoleName,
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: `Approves or rejects the prod deployment of ${config.projectName} (${this.pipeline.pipelineName})`,
+    });
+    this.approverRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ApproveProdDeployment',
+        actions: ['codepipeline:PutApprovalResult'],
+        resources: [`${this.pipeline.pipelineArn}/${PIPELINE_LAYOUT.approve}/${PIPELINE_LAYOUT.approveAction}`],
+      }),
+    );
+    this.approverRole.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ReadPipelineState', actions: ['codepipeline:GetPipelineState'], resources: [this.pipeline.pipelineArn] }),
+    );
+
+    // Triggers.
+    this.deadLetterQueue = new DeadLetterQueue(this, 'TriggerDeadLetterQueue', { encryptionKey: key });
+    // EventBridge must be able to encrypt the messages it dead-letters.
+    key.grantEncryptDecrypt(new iam.ServicePrincipal('events.amazonaws.com'));
+    const target = () =>
+      new targets.CodePipeline(this.pipeline, { retryAttempts: 8, maxEventAge: Duration.hours(24), deadLetterQueue: this.deadLetterQueue.queue });
+    this.modelPackageStateRule = new events.Rule(this, 'ModelPackageStateRule', {
+      description: `Deploys the latest approved package of ${config.modelPackageGroupName} on any status change but a new registration awaiting approval`,
+      eventPattern: modelPackageStateChange({
+        groupNames: [config.modelPackageGroupName],
+        statuses: { exclude: ['PendingManualApproval'] },
+      }),
+      targets: [target()],
+    });
+    if (props.repository) {
+      this.repositoryPushRule = new events.Rule(this, 'RepositoryPushRule', {
+        description: `Deploys when branch ${branch} of ${props.repository.repositoryName} changes`,
+        eventPattern: codeCommitBranchPush({ repositoryArn: props.repository.repositoryArn, branches: [branch] }),
+        targets: [target()],
+      });
+    }
+
+    acknowledgePipelineArtifactGrants(this.pipeline);
+    this.acknowledgeFindings(buildRole);
+  }
+
+  /** The deploy action of one stage: a CloudFormation action for one account of this region, else a StackSet. */
+  private deployAction(
+    stage: StageSettings,
+    template: EndpointTemplate,
+    templateOutput: codepipeline.Artifact,
+    buildOutput: codepipeline.Artifact,
+  ): codepipeline.IAction {
+    const stack = Stack.of(this);
+    const config = this.config;
+    const names = derivedNames(config.projectName, config.projectId);
+    const stackName = names.stackName(stage.name);
+    const templatePath = templateOutput.atPath(template.templateFile);
+    const Stage = stage.name === 'staging' ? 'Staging' : 'Prod';
+
+    if (stage.deployment === 'cloudformation' && stage.targets.kind === 'accounts') {
+      const account = stage.targets.accounts[0];
+      const other = account !== stack.account;
+      const role = (kind: 'deploy' | 'cfn-exec', idSuffix: string) =>
+        cdkBootstrapRole(this, `${Stage}${idSuffix}`, { account, region: stage.region, kind, qualifier: config.cdkBootstrapQualifier });
+      return new actions.CloudFormationCreateUpdateStackAction({
+        actionName: 'DeployEndpoint',
+        stackName,
+        templatePath,
+        templateConfiguration: buildOutput.atPath(`${stage.name}-template-configuration.json`),
+        adminPermissions: false,
+        cfnCapabilities: [CfnCapabilities.NAMED_IAM],
+        // In another account the action runs as that account's CDK deploy role, which the account
+        // trusts through `cdk bootstrap --trust`; CloudFormation then uses its cfn-exec role.
+        role: other ? role('deploy', 'DeployRole') : undefined,
+        deploymentRole: role('cfn-exec', 'CfnExecRole'),
+        account: other ? account : undefined,
+      });
+    }
+
+    const parameters = actions.StackSetParameters.fromArtifactPath(buildOutput.atPath(`${stage.name}-stackset-parameters.json`));
+    const common = {
+      actionName: 'DeployEndpoint',
+      stackSetName: stackName,
+      description: `SageMaker endpoint of ${config.projectName} (${config.projectId}), stage ${stage.name}`,
+      template: actions.StackSetTemplate.fromArtifactPath(templatePath),
+      parameters,
+      cfnCapabilities: [CfnCapabilities.NAMED_IAM],
+      failureTolerancePercentage: 0,
+      maxAccountConcurrencyPercentage: 100,
+    };
+    if (stage.targets.kind === 'ous') {
+      return new actions.CloudFormationDeployStackSetAction({
+        ...common,
+        stackInstances: actions.StackInstances.inOrganizationalUnits([...stage.targets.ouIds], [stage.region]),
+        deploymentModel: actions.StackSetDeploymentModel.organizations({ autoDeployment: actions.StackSetOrganizationsAutoDeployment.ENABLED }),
+      });
+    }
+    return new actions.CloudFormationDeployStackSetAction({
+      ...common,
+      stackInstances: actions.StackInstances.inAccounts([...stage.targets.accounts], [stage.region]),
+      deploymentModel: actions.StackSetDeploymentModel.selfManaged({
+        administrationRole: this.administrationRole(),
+        executionRoleName: config.stackSetExecutionRoleName,
+      }),
+    });
+  }
+
+  /** The self-managed StackSet administration role: the configured one, or one this construct creates once. */
+  private administrationRole(): iam.IRole {
+    const config = this.config;
+    if (config.stackSetAdministrationRoleArn) {
+      return (this.node.tryFindChild('StackSetAdministrationRoleImport') as iam.IRole | undefined)
+        ?? iam.Role.fromRoleArn(this, 'StackSetAdministrationRoleImport', config.stackSetAdministrationRoleArn, { mutable: false });
+    }
+    if (this.stackSetAdministrationRole) return this.stackSetAdministrationRole;
+    const stack = Stack.of(this);
+    const accounts = [
+      ...new Set(config.stages.flatMap((s) => (s.deployment === 'stackset' && s.targets.kind === 'accounts' ? s.targets.accounts : []))),
+    ];
+    const role = new iam.Role(this, 'StackSetAdministrationRole', {
+      roleName: derivedNames(config.projectName, config.projectId).stackSetAdministrationRoleName,
+      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com'),
+      description: `StackSet administration role of the endpoint deployment of ${config.projectName}: assumes ${config.stackSetExecutionRoleName} in the stage accounts only`,
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeStackSetExecutionRoles',
+        actions: ['sts:AssumeRole'],
+        resources: accounts.map((account) =>
+          stack.formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName: config.stackSetExecutionRoleName }),
+        ),
+      }),
+    );
+    (this as { stackSetAdministrationRole?: iam.Role }).stackSetAdministrationRole = role;
+    return role;
+  }
+
+  private acknowledgeFindings(buildRole: iam.Role) {
+    const stack = Stack.of(this);
+    const group = this.config.modelPackageGroupName;
+    const policy = buildRole.node.findChild('DefaultPolicy').node.defaultChild!;
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:${stack.region}:${stack.account}:model-package/${group}/*]`,
+      reason: 'Every version of the one model package group: the latest approved version changes with every approval.',
+    });
+  }
+}
+
+/** The stage's targets in words, for the approval message. */
+function describeTargets(stage: StageSettings): string {
+  const where = stage.targets.kind === 'accounts' ? `account(s) ${stage.targets.accounts.join(', ')}` : `OU(s) ${stage.targets.ouIds.join(', ')}`;
+  return `${where} in ${stage.region}`;
+}
+
+/** The SageMaker console page of one version of the group. */
+function modelPackageConsoleLink(config: EndpointDeployConfig, version: string): string {
+  const host =
+    config.partition === 'aws-cn'
+      ? 'console.amazonaws.cn'
+      : config.partition === 'aws-us-gov'
+        ? 'console.amazonaws-us-gov.com'
+        : 'console.aws.amazon.com';
+  return `https://${config.region}.${host}/sagemaker/home?region=${config.region}#/model-registry/${config.modelPackageGroupName}/versions/${version}`;
+}

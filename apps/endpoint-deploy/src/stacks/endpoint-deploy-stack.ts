@@ -1,0 +1,171 @@
+import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import { endpointExecutionRoleName, endpointTestRoleName, EndpointVpcConfig } from '@sagemaker-mlops/constructs';
+import { Construct } from 'constructs';
+import { derivedNames, EndpointDeployConfig, StageSettings } from '../config';
+import { EndpointDeployPipeline } from '../constructs/deploy-pipeline';
+import { EndpointTemplate } from '../constructs/endpoint-template';
+import { ModelArtifacts } from '../constructs/model-artifacts';
+import { StageRegistryAccess } from '../constructs/registry-access';
+
+export interface EndpointDeployStackProps extends StackProps {
+  readonly config: EndpointDeployConfig;
+  /**
+   * The seed code of the deploy repository this module creates.
+   *
+   * @default - none; required when the repository type is codecommit
+   */
+  readonly seedCodeDir?: string;
+}
+
+/** The name of the bucket the model build writes artifacts to: literal, since the endpoint template names it. */
+export function modelArtifactBucketName(config: EndpointDeployConfig): string {
+  return `sm-${config.projectId.toLowerCase()}-models-${config.account}-${config.region}`;
+}
+
+/**
+ * The endpoint-deploy module in the data science (tooling) account: the deploy repository, the
+ * pipeline and its triggers, the endpoint template, the model artifact bucket and the model
+ * registry access of the stage accounts. What must exist in each stage account before the first
+ * run is reported as synth-time info annotations (and listed in the README).
+ */
+export class EndpointDeployStack extends Stack {
+  public readonly pipeline: EndpointDeployPipeline;
+  public readonly template: EndpointTemplate;
+  public readonly artifacts: ModelArtifacts;
+  public readonly registryAccess: StageRegistryAccess;
+  public readonly repository?: codecommit.Repository;
+
+  constructor(scope: Construct, id: string, props: EndpointDeployStackProps) {
+    super(scope, id, props);
+    const config = props.config;
+    const names = derivedNames(config.projectName, config.projectId);
+    const stageAccounts = unique(config.stages.flatMap((s) => (s.targets.kind === 'accounts' ? s.targets.accounts : [])));
+    const stageOuIds = unique(config.stages.flatMap((s) => (s.targets.kind === 'ous' ? s.targets.ouIds : [])));
+    const executionRoleNames = config.stages.map((s) => endpointExecutionRoleName(config.projectName, config.projectId, s.name));
+
+    if (config.repository.type === 'codecommit') {
+      if (!props.seedCodeDir) throw new Error('EndpointDeployStack: seedCodeDir is required to create the CodeCommit repository');
+      this.repository = new codecommit.Repository(this, 'DeployRepository', {
+        repositoryName: config.repository.name,
+        description: `Endpoint deployment configuration of SageMaker project ${config.projectName} (${config.projectId})`,
+        code: codecommit.Code.fromDirectory(props.seedCodeDir, config.repository.branch),
+      });
+    }
+
+    this.artifacts = new ModelArtifacts(this, 'ModelArtifacts', {
+      bucketName: modelArtifactBucketName(config),
+      readers: { accounts: stageAccounts, ouIds: stageOuIds, roleNames: executionRoleNames },
+      retainOnDelete: config.retainOnDelete,
+    });
+
+    this.registryAccess = new StageRegistryAccess(this, 'RegistryAccess', {
+      groupName: config.modelPackageGroupName,
+      consumerAccounts: stageAccounts,
+      consumerOuIds: stageOuIds,
+      createGroup: config.createModelPackageGroup,
+      retainOnDelete: config.retainOnDelete,
+    });
+
+    this.template = new EndpointTemplate(this, 'EndpointTemplate', {
+      projectName: config.projectName,
+      projectId: config.projectId,
+      stageNames: config.stages.map((s) => s.name),
+      modelRegistryAccount: this.account,
+      modelArtifactBucketName: modelArtifactBucketName(config),
+      modelArtifactKeyRegion: config.region,
+      testPrincipalArn: `arn:${config.partition}:iam::${config.account}:role/${names.testProjectRoleName}`,
+      vpc: vpcConfig(config),
+      dataCapture: { enabled: config.dataCapture, samplingPercentage: config.dataCaptureSamplingPercentage || undefined },
+      autoscaling: config.autoscaling,
+      guardrails: config.guardrail && {
+        mode: config.guardrail.mode,
+        canaryPercent: config.guardrail.mode === 'canary' ? config.guardrail.trafficPercent : undefined,
+        linearStepPercent: config.guardrail.mode === 'linear' ? config.guardrail.trafficPercent : undefined,
+        waitIntervalSeconds: config.guardrail.waitSeconds,
+        alarms: {
+          max5xxErrorRate: config.guardrail.max5xxErrorPercent === undefined ? undefined : config.guardrail.max5xxErrorPercent / 100,
+          maxModelLatencyMs: config.guardrail.maxLatencyMs,
+        },
+      },
+    });
+
+    this.pipeline = new EndpointDeployPipeline(this, 'Deploy', { config, template: this.template, repository: this.repository });
+
+    const outputs: Record<string, string> = {
+      PipelineArn: this.pipeline.pipeline.pipelineArn,
+      PipelineName: this.pipeline.pipeline.pipelineName,
+      ApproverRoleArn: this.pipeline.approverRole.roleArn,
+      ModelPackageStateRuleArn: this.pipeline.modelPackageStateRule.ruleArn,
+      ModelArtifactBucketName: this.artifacts.bucket.bucketName,
+      ModelArtifactKeyArn: this.artifacts.key.keyArn,
+      ModelPackageGroupArn: this.registryAccess.groupArn,
+    };
+    if (this.pipeline.repositoryPushRule) outputs.RepositoryPushRuleArn = this.pipeline.repositoryPushRule.ruleArn;
+    if (this.repository) {
+      outputs.RepositoryCloneUrlHttp = this.repository.repositoryCloneUrlHttp;
+      outputs.RepositoryCloneUrlGrc = this.repository.repositoryCloneUrlGrc;
+    }
+    if (this.pipeline.approvalTopic) outputs.ApprovalTopicArn = this.pipeline.approvalTopic.topicArn;
+    for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
+    new CfnOutput(this, 'metadata', { value: this.toJsonString(outputs) });
+
+    for (const line of prerequisites(this, config)) Annotations.of(this).addInfo(line);
+  }
+
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function vpcConfig(config: EndpointDeployConfig): EndpointVpcConfig | undefined {
+  if (!config.vpc) return undefined;
+  return config.vpc.kind === 'ids'
+    ? { subnetIds: [...config.vpc.subnetIds], securityGroupIds: [...config.vpc.securityGroupIds] }
+    : { subnetIdsParameterName: config.vpc.subnetIdsParameter, securityGroupIdsParameterName: config.vpc.securityGroupIdsParameter };
+}
+
+/**
+ * One line per stage account (or OU) saying what must exist there before the first run, and what
+ * this module created for it. The reference's users fail most often on missing trust and KMS grants.
+ */
+export function prerequisites(stack: EndpointDeployStack, config: EndpointDeployConfig): string[] {
+  const lines: string[] = [];
+  const tooling = config.account;
+  const names = derivedNames(config.projectName, config.projectId);
+  const adminRole = config.stackSetAdministrationRoleArn ?? `arn:${config.partition}:iam::${tooling}:role/${names.stackSetAdministrationRoleName}`;
+  const granted = (stage: StageSettings) =>
+    `this module granted it read-only access plus CreateModel on model package group ${config.modelPackageGroupName}, ` +
+    `read access to s3://${modelArtifactBucketName(config)} and decrypt through S3 for role ${endpointExecutionRoleName(config.projectName, config.projectId, stage.name)}` +
+    (stage.name === 'staging' ? `, and its endpoint stack lets ${names.testProjectRoleName} of ${tooling} assume ${endpointTestRoleName(config.projectName, config.projectId, stage.name)}` : '');
+  for (const stage of config.stages) {
+    if (stage.targets.kind === 'ous') {
+      lines.push(
+        `[${stage.name}] OUs ${stage.targets.ouIds.join(', ')} (${stage.region}): service-managed StackSets need trusted access for CloudFormation StackSets in AWS Organizations, ` +
+          `and the pipeline account ${tooling} must be the management account; ${granted(stage)} (for principals of those OUs).`,
+      );
+      continue;
+    }
+    for (const account of stage.targets.accounts) {
+      if (stage.deployment === 'cloudformation') {
+        const qualifier = config.cdkBootstrapQualifier === 'hnb659fds' ? '' : ` --qualifier ${config.cdkBootstrapQualifier}`;
+        const setup = account === tooling
+          ? `this account must be CDK-bootstrapped in ${stage.region}${qualifier ? ` with${qualifier}` : ''} (the pipeline uses its cfn-exec role)`
+          : `run \`cdk bootstrap aws://${account}/${stage.region} --trust ${tooling} --cloudformation-execution-policies <policy allowing SageMaker, IAM roles, KMS, S3, CloudWatch, Application Auto Scaling>${qualifier}\``;
+        lines.push(`[${stage.name}] account ${account} (${stage.region}): ${setup}; ${granted(stage)}.`);
+      } else {
+        lines.push(
+          `[${stage.name}] account ${account} (${stage.region}): create role ${config.stackSetExecutionRoleName} trusting ${adminRole}, ` +
+            `allowed to create the endpoint stack (SageMaker model/endpoint, IAM roles ${config.projectName}-${config.projectId}-*, KMS key, S3 bucket, CloudWatch alarms, Application Auto Scaling, SSM read); ` +
+            `${granted(stage)}.`,
+        );
+      }
+    }
+  }
+  lines.push(
+    `[registry] account ${tooling}: container images in private ECR repositories of this account need a repository policy letting the stage accounts pull them; ` +
+      `the model build must write its artifacts to s3://${modelArtifactBucketName(config)} (encrypted with the ModelArtifactKeyArn output), where the stage accounts may read them.`,
+  );
+  return lines;
+}
