@@ -57,7 +57,7 @@ export interface LoadOptions {
    */
   readonly configPath?: string;
   /**
-   * Accept documentation/sample account ids such as 123456789012. For test fixtures only.
+   * Accept well-known documentation and sample account ids (see PLACEHOLDER_ACCOUNTS). For test fixtures only.
    *
    * @default false
    */
