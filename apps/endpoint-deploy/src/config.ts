@@ -11,6 +11,7 @@ import {
   partitionOfRegion,
   region,
 } from '@sagemaker-mlops/config';
+import { endpointExecutionRoleName, endpointName, endpointTestRoleName, MAX_ENDPOINT_NAME_LENGTH, MAX_ROLE_NAME_LENGTH } from '@sagemaker-mlops/constructs';
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
@@ -330,8 +331,6 @@ export function derivedNames(projectName: string, projectId: string) {
   };
 }
 
-const ROLE_NAME_LIMIT = 64;
-
 /**
  * Applies the defaults that depend on other parameters or on the module's account and region,
  * and checks every rule that spans parameters. Throws one ConfigError listing every problem.
@@ -500,15 +499,22 @@ export function resolveEndpointDeployConfig(p: EndpointDeployParameters, module:
 
   // Derived names that AWS limits.
   const names = derivedNames(p.sagemaker_project_name, p.sagemaker_project_id);
-  for (const roleName of [names.testProjectRoleName, names.approverRoleName, names.stackSetAdministrationRoleName]) {
-    if (roleName.length > ROLE_NAME_LIMIT) {
-      issue(
-        'sagemaker_project_name',
-        p.sagemaker_project_name,
-        `with sagemaker_project_id "${p.sagemaker_project_id}" the role name ${roleName} exceeds IAM's ${ROLE_NAME_LIMIT} characters; shorten the project name or id`,
-      );
-      break;
-    }
+  const [projectName, projectId] = [p.sagemaker_project_name, p.sagemaker_project_id];
+  const limited: Array<[string, number]> = [
+    ...[names.testProjectRoleName, names.approverRoleName, names.stackSetAdministrationRoleName].map((n): [string, number] => [n, MAX_ROLE_NAME_LENGTH]),
+    ...STAGES.flatMap((stage): Array<[string, number]> => [
+      [endpointName(projectName, projectId, stage), MAX_ENDPOINT_NAME_LENGTH],
+      [endpointTestRoleName(projectName, projectId, stage), MAX_ROLE_NAME_LENGTH],
+      [endpointExecutionRoleName(projectName, projectId, stage), MAX_ROLE_NAME_LENGTH],
+    ]),
+  ];
+  const tooLong = limited.find(([name, limit]) => name.length > limit);
+  if (tooLong) {
+    issue(
+      'sagemaker_project_name',
+      projectName,
+      `with sagemaker_project_id "${projectId}" the derived name ${tooLong[0]} exceeds the ${tooLong[1]} characters AWS allows; shorten the project name or id`,
+    );
   }
 
   if (issues.length) throw new ConfigError(`Parameters of module ${module.moduleName}`, issues);

@@ -10,12 +10,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import {
+  acknowledgeGrantWildcards,
   acknowledgePipelineArtifactGrants,
   BundledTool,
   DeadLetterQueue,
   EncryptionKey,
   endpointName,
   endpointTestRoleName,
+  onlyResourcesOf,
   SecureBucket,
 } from '@sagemaker-mlops/constructs';
 import { codeCommitBranchPush, gitPushTrigger, modelPackageStateChange } from '@sagemaker-mlops/events';
@@ -296,6 +298,16 @@ export class EndpointDeployPipeline extends Construct {
     }
 
     acknowledgePipelineArtifactGrants(this.pipeline);
+    acknowledgeGrantWildcards(stack, [
+      {
+        covers: onlyResourcesOf(
+          ...config.stages.flatMap((s) => [`:stack/${names.stackName(s.name)}/*`, `:stackset/${names.stackName(s.name)}:*`]),
+        ),
+        reason:
+          "CodePipeline's generated CloudFormation grant on one stage's endpoint stack (set): the ARN ends in an id " +
+          'CloudFormation assigns, and Describe*/GetTemplate* are the read actions of that one stack.',
+      },
+    ]);
     this.acknowledgeFindings(buildRole);
   }
 

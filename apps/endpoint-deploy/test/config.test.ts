@@ -1,0 +1,222 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModuleConfig } from '@sagemaker-mlops/config';
+import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
+import { describe, expect, it } from 'vitest';
+import { endpointDeployParameters } from '../src/config';
+import { CONNECTION_ARN, load, MULTI_ACCOUNT, OU_PROD, OU_STAGING, PROJECT, seedfarmerEnv } from './fixtures';
+
+const problems = (parameters: Record<string, unknown>, account?: string) => catchConfigError(() => load(parameters, account));
+const paths = (error: ReturnType<typeof problems>) => error.issues.map((i) => i.path);
+
+describe('endpoint-deploy parameters', () => {
+  it('applies the documented defaults: this account and region for both stages, CodeCommit on main', () => {
+    const { config, module } = load(PROJECT);
+    expect(module.stackName).toBe('mlops-test-deploy-endpoint');
+    expect(config).toMatchObject({
+      modelPackageGroupName: 'churn-p-abc123def456',
+      createModelPackageGroup: false,
+      repository: { type: 'codecommit', name: 'sagemaker-churn-p-abc123def456-model-deploy', branch: 'main' },
+      dataCapture: true,
+      dataCaptureSamplingPercentage: 100,
+      samplePayloadContentType: 'text/csv',
+      approvalEmailAddresses: [],
+      stackSetExecutionRoleName: 'AWSCloudFormationStackSetExecutionRole',
+      cdkBootstrapQualifier: 'hnb659fds',
+      retainOnDelete: true,
+    });
+    expect(config.stages).toEqual([
+      expect.objectContaining({ name: 'staging', targets: { kind: 'accounts', accounts: [DUMMY_ACCOUNTS.tooling] }, region: DUMMY_REGION, deployment: 'cloudformation', instanceType: 'ml.m5.large', instanceCount: 1 }),
+      expect.objectContaining({ name: 'prod', targets: { kind: 'accounts', accounts: [DUMMY_ACCOUNTS.tooling] }, region: DUMMY_REGION, deployment: 'cloudformation', instanceType: 'ml.m5.large', instanceCount: 2 }),
+    ]);
+    expect(config.autoscaling).toBeUndefined();
+    expect(config.guardrail).toBeUndefined();
+    expect(config.vpc).toBeUndefined();
+  });
+
+  it('uses StackSets for several accounts, for OUs and for another region, a CloudFormation action for one account', () => {
+    const { config } = load({
+      ...PROJECT,
+      staging_accounts: [DUMMY_ACCOUNTS.staging, DUMMY_ACCOUNTS.source],
+      prod_accounts: `["${DUMMY_ACCOUNTS.prod}"]`,
+    });
+    expect(config.stages.map((s) => s.deployment)).toEqual(['stackset', 'cloudformation']);
+    expect(load({ ...MULTI_ACCOUNT, prod_region: 'eu-central-1' }).config.stages[1]).toMatchObject({ deployment: 'stackset', region: 'eu-central-1' });
+    const ous = load({ ...PROJECT, staging_ou_ids: [OU_STAGING], prod_ou_ids: [OU_PROD], staging_test_accounts: [DUMMY_ACCOUNTS.staging] }).config;
+    expect(ous.stages.map((s) => [s.deployment, s.targets])).toEqual([
+      ['stackset', { kind: 'ous', ouIds: [OU_STAGING] }],
+      ['stackset', { kind: 'ous', ouIds: [OU_PROD] }],
+    ]);
+    expect(ous.stagingTestAccounts).toEqual([DUMMY_ACCOUNTS.staging]);
+  });
+
+  it('reads Seedfarmer-encoded numbers and booleans', () => {
+    const { config } = load({
+      ...PROJECT,
+      staging_instance_count: '3',
+      prod_instance_type: 'ml.c6i.xlarge',
+      data_capture_sampling_percentage: '25',
+      autoscaling_min_capacity: '2',
+      autoscaling_max_capacity: '6',
+      autoscaling_target_invocations: '750',
+      retain_on_delete: 'False',
+    });
+    expect(config.stages.map((s) => [s.instanceType, s.instanceCount])).toEqual([['ml.m5.large', 3], ['ml.c6i.xlarge', 2]]);
+    expect(config.dataCaptureSamplingPercentage).toBe(25);
+    expect(config.autoscaling).toEqual({ minCapacity: 2, maxCapacity: 6, targetInvocationsPerInstance: 750 });
+    expect(config.retainOnDelete).toBe(false);
+  });
+
+  it('turns guardrail parameters into a guardrail with its defaults', () => {
+    expect(load({ ...PROJECT, deployment_guardrail: 'canary', guardrail_max_latency_ms: 500 }).config.guardrail).toEqual({
+      mode: 'canary',
+      trafficPercent: 10,
+      waitSeconds: 600,
+      max5xxErrorPercent: undefined,
+      maxLatencyMs: 500,
+    });
+    expect(load({ ...PROJECT, deployment_guardrail: 'linear', guardrail_linear_step_percent: 25, guardrail_max_5xx_error_percent: '0.5' }).config.guardrail).toMatchObject({
+      mode: 'linear',
+      trafficPercent: 25,
+      max5xxErrorPercent: 0.5,
+    });
+  });
+
+  it('accepts a CodeConnections repository in this account and region', () => {
+    const { config } = load({ ...PROJECT, repository_type: 'codeconnections', code_connection_arn: CONNECTION_ARN, repository_owner_and_name: 'acme/churn-deploy', branch: 'release/v1' });
+    expect(config.repository).toEqual({ type: 'codeconnections', connectionArn: CONNECTION_ARN, ownerAndName: 'acme/churn-deploy', branch: 'release/v1' });
+  });
+
+  it('fails when the project name breaks the SageMaker rule, and when the project id is missing, in one error', () => {
+    const error = problems({ sagemaker_project_name: '1churn-' });
+    expect(paths(error)).toEqual(expect.arrayContaining(['sagemaker_project_name', 'sagemaker_project_id']));
+  });
+
+  it('fails when the project name is longer than 32 characters', () => {
+    expect(paths(problems({ ...PROJECT, sagemaker_project_name: 'a'.repeat(33) }))).toEqual(['sagemaker_project_name']);
+  });
+
+  it('fails when derived role names would exceed 64 characters', () => {
+    const error = problems({ sagemaker_project_name: 'a'.repeat(32), sagemaker_project_id: 'p-'.concat('b'.repeat(18)) });
+    expect(paths(error)).toEqual(['sagemaker_project_name']);
+    expect(error.message).toMatch(/exceeds the 64 characters/);
+  });
+
+  it('fails on a malformed account list, naming the entry', () => {
+    const error = problems({ ...PROJECT, staging_accounts: [DUMMY_ACCOUNTS.staging, '33333333'] });
+    expect(paths(error)).toEqual(['staging_accounts[1]']);
+    expect(problems({ ...PROJECT, prod_accounts: '444444444444, 333333333333' }).issues[0].path).toBe('prod_accounts');
+  });
+
+  it('fails on a placeholder account id outside test fixtures', () => {
+    const env = seedfarmerEnv({ ...PROJECT, prod_accounts: ['123456789012'] }, '308164297531');
+    // No allowPlaceholderAccounts: exactly what main.ts does.
+    const error = catchConfigError(() => loadModuleConfig(endpointDeployParameters, { appName: 'endpoint-deploy', env }));
+    expect(paths(error)).toEqual(['prod_accounts[0]']);
+    expect(error.message).toMatch(/placeholder/);
+  });
+
+  it('fails when a stage lists no accounts', () => {
+    const error = problems({ ...PROJECT, staging_accounts: [] });
+    expect(paths(error)).toEqual(['staging_accounts']);
+    expect(error.message).toMatch(/deploys nowhere/);
+  });
+
+  it('fails when a stage has both accounts and OUs, or an OU id is malformed', () => {
+    expect(paths(problems({ ...PROJECT, prod_accounts: [DUMMY_ACCOUNTS.prod], prod_ou_ids: [OU_PROD] }))).toEqual(['prod_ou_ids']);
+    expect(paths(problems({ ...PROJECT, prod_ou_ids: ['Production'] }))).toEqual(['prod_ou_ids[0]']);
+  });
+
+  it('fails when staging OUs are given without the accounts TestStaging invokes', () => {
+    expect(paths(problems({ ...PROJECT, staging_ou_ids: [OU_STAGING] }))).toEqual(['staging_test_accounts']);
+  });
+
+  it.each([['ml.m5large'], ['m5.large'], ['ml.x9.large'], ['ml.M5.large']])('fails on the instance type %s', (type) => {
+    const error = problems({ ...PROJECT, prod_instance_type: type });
+    expect(paths(error)).toEqual(['prod_instance_type']);
+  });
+
+  it('fails on an unknown instance family, listing the known ones', () => {
+    expect(problems({ ...PROJECT, staging_instance_type: 'ml.z1d.large' }).message).toMatch(/unknown instance family "z1d".*m5/);
+  });
+
+  it.each([['csv'], ['text'], ['application/'], ['foo/bar']])('fails on the content type %s', (type) => {
+    expect(paths(problems({ ...PROJECT, sample_payload_content_type: type, sample_payload: '1' }))).toEqual(['sample_payload_content_type']);
+  });
+
+  it('fails when a JSON payload is not JSON, or a non-CSV type has no payload', () => {
+    expect(paths(problems({ ...PROJECT, sample_payload_content_type: 'application/json', sample_payload: '{"a":' }))).toEqual(['sample_payload']);
+    expect(paths(problems({ ...PROJECT, sample_payload_content_type: 'application/json' }))).toEqual(['sample_payload']);
+  });
+
+  it('fails when a guardrail has no alarm', () => {
+    const error = problems({ ...PROJECT, deployment_guardrail: 'canary' });
+    expect(paths(error)).toEqual(['deployment_guardrail']);
+    expect(error.message).toMatch(/guardrail_max_5xx_error_percent.*guardrail_max_latency_ms/);
+  });
+
+  it('fails on guardrail settings that do not apply, and a canary larger than SageMaker allows', () => {
+    expect(paths(problems({ ...PROJECT, guardrail_wait_seconds: 60 }))).toEqual(['guardrail_wait_seconds']);
+    expect(paths(problems({ ...PROJECT, deployment_guardrail: 'linear', guardrail_max_latency_ms: 100, guardrail_canary_percent: 10 }))).toEqual(['guardrail_canary_percent']);
+    expect(paths(problems({ ...PROJECT, deployment_guardrail: 'canary', guardrail_max_latency_ms: 100, guardrail_canary_percent: 60 }))).toEqual(['guardrail_canary_percent']);
+  });
+
+  it('fails when autoscaling is half configured, naming each missing parameter', () => {
+    const error = problems({ ...PROJECT, autoscaling_max_capacity: 4 });
+    expect(paths(error).sort()).toEqual(['autoscaling_min_capacity', 'autoscaling_target_invocations']);
+    expect(paths(problems({ ...PROJECT, autoscaling_min_capacity: 4, autoscaling_max_capacity: 2, autoscaling_target_invocations: 10 }))).toEqual(['autoscaling_max_capacity']);
+  });
+
+  it('fails when the VPC is half configured or given twice', () => {
+    expect(paths(problems({ ...PROJECT, vpc_subnet_ids: ['subnet-0123456789abcdef0'] }))).toEqual(['vpc_security_group_ids']);
+    expect(paths(problems({ ...PROJECT, vpc_subnet_ids: ['subnet-0123456789abcdef0'], vpc_security_group_ids: ['sg-0123456789abcdef0'], vpc_subnet_ids_parameter: '/net/subnets', vpc_security_group_ids_parameter: '/net/sgs' }))).toEqual(['vpc_subnet_ids_parameter']);
+    expect(paths(problems({ ...PROJECT, vpc_subnet_ids: ['subnet-xyz'], vpc_security_group_ids: ['sg-0123456789abcdef0'] }))).toEqual(['vpc_subnet_ids[0]']);
+  });
+
+  it('fails when CodeConnections lacks its connection, or the connection is in another account', () => {
+    expect(paths(problems({ ...PROJECT, repository_type: 'codeconnections' })).sort()).toEqual(['code_connection_arn', 'repository_owner_and_name']);
+    const foreign = CONNECTION_ARN.replace(DUMMY_ACCOUNTS.tooling, DUMMY_ACCOUNTS.source);
+    expect(paths(problems({ ...PROJECT, repository_type: 'codeconnections', code_connection_arn: foreign, repository_owner_and_name: 'a/b' }))).toEqual(['code_connection_arn']);
+  });
+
+  it('fails when seed-only parameters are given for a repository this module does not create', () => {
+    const error = problems({ ...PROJECT, repository_type: 'codeconnections', code_connection_arn: CONNECTION_ARN, repository_owner_and_name: 'a/b', prod_instance_count: 3 });
+    expect(paths(error)).toEqual(['prod_instance_count']);
+    expect(error.message).toMatch(/prod-config\.json/);
+  });
+
+  it('fails when a StackSet administration role is given in another account or is never used', () => {
+    const role = `arn:aws:iam::${DUMMY_ACCOUNTS.source}:role/stackset-admin`;
+    expect(paths(problems({ ...MULTI_ACCOUNT, staging_accounts: [DUMMY_ACCOUNTS.staging, DUMMY_ACCOUNTS.source], stackset_administration_role_arn: role }))).toEqual(['stackset_administration_role_arn']);
+    const own = `arn:aws:iam::${DUMMY_ACCOUNTS.tooling}:role/stackset-admin`;
+    expect(paths(problems({ ...MULTI_ACCOUNT, stackset_administration_role_arn: own }))).toEqual(['stackset_administration_role_arn']);
+  });
+
+  it('fails on an unknown parameter, naming it', () => {
+    expect(problems({ ...PROJECT, staging_account: DUMMY_ACCOUNTS.staging }).message).toContain('staging_account');
+  });
+
+  it('fails on a malformed e-mail address and a bad bootstrap qualifier', () => {
+    const error = problems({ ...PROJECT, approval_email_addresses: ['ops@example.com', 'not-an-address'], cdk_bootstrap_qualifier: 'MyQualifier' });
+    expect(paths(error).sort()).toEqual(['approval_email_addresses[1]', 'cdk_bootstrap_qualifier']);
+  });
+});
+
+describe('main.ts on bad input', () => {
+  it('fails the synth with an error naming each parameter, and writes no template', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'endpoint-deploy-bad-'));
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...seedfarmerEnv({ ...PROJECT, staging_accounts: '["308164297531", "1234"]', prod_instance_type: 'ml.q9.large', deployment_guardrail: 'linear' }, '308164297531'),
+      CDK_OUTDIR: outdir,
+    };
+    const result = spawnSync('npx', ['tsx', 'src/main.ts'], { cwd: join(__dirname, '..'), env, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    for (const name of ['staging_accounts[1]', 'prod_instance_type']) expect(result.stderr).toContain(name);
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+    expect(existsSync(outdir) ? readdirSync(outdir).filter((f) => f.endsWith('.template.json')) : []).toEqual([]);
+  });
+});

@@ -1,0 +1,51 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { loadModuleConfig } from '@sagemaker-mlops/config';
+import { createTestApp, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
+import { buildEndpointDeployApp } from '../src/app';
+import { endpointDeployParameters, resolveEndpointDeployConfig } from '../src/config';
+import type { EndpointDeployStack } from '../src/stacks/endpoint-deploy-stack';
+
+export const PROJECT = { sagemaker_project_name: 'churn', sagemaker_project_id: 'p-abc123def456' };
+export const GROUP = 'churn-p-abc123def456';
+export const OU_STAGING = 'ou-ab12-cdefgh34';
+export const OU_PROD = 'ou-ab12-prod5678';
+export const CONNECTION_ARN = `arn:aws:codeconnections:${DUMMY_REGION}:${DUMMY_ACCOUNTS.tooling}:connection/12345678-1234-1234-1234-123456789abc`;
+
+/** Seedfarmer's environment for the endpoint-deploy module (parameters JSON-encoded when not strings). */
+export function seedfarmerEnv(parameters: Record<string, unknown>, account: string = DUMMY_ACCOUNTS.tooling) {
+  const env: Record<string, string> = {
+    SEEDFARMER_PROJECT_NAME: 'mlops',
+    SEEDFARMER_DEPLOYMENT_NAME: 'test',
+    SEEDFARMER_MODULE_NAME: 'deploy-endpoint',
+    CDK_DEFAULT_ACCOUNT: account,
+    CDK_DEFAULT_REGION: DUMMY_REGION,
+  };
+  for (const [name, value] of Object.entries(parameters)) {
+    env[`SEEDFARMER_PARAMETER_${name.toUpperCase()}`] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return env;
+}
+
+/** Loads and resolves parameters exactly as main.ts does (test fixtures may use the dummy accounts). */
+export function load(parameters: Record<string, unknown>, account?: string) {
+  const loaded = loadModuleConfig(endpointDeployParameters, {
+    appName: 'endpoint-deploy',
+    env: seedfarmerEnv(parameters, account),
+    allowPlaceholderAccounts: true,
+  });
+  return { module: loaded.module, parameters: loaded.parameters, config: resolveEndpointDeployConfig(loaded.parameters, loaded.module) };
+}
+
+/** Synthesizes the module for the given parameters. */
+export function synth(parameters: Record<string, unknown>, account?: string): { app: App; stack: EndpointDeployStack } {
+  const { module, config } = load(parameters, account);
+  const app = createTestApp();
+  return { app, stack: buildEndpointDeployApp(app, module, config) as EndpointDeployStack };
+}
+
+/** Multi-account defaults: one staging and one prod account, both other than the tooling account. */
+export const MULTI_ACCOUNT = {
+  ...PROJECT,
+  staging_accounts: [DUMMY_ACCOUNTS.staging],
+  prod_accounts: [DUMMY_ACCOUNTS.prod],
+};
