@@ -9,11 +9,11 @@ import {
   modelPackageStateChange,
   sampleModelPackageStateChange,
 } from '../src';
-import { NAG_APP_PROPS, awsSolutionsFindings } from './nag';
+import { createTestApp, DUMMY_ACCOUNTS, expectNoNagFindings } from '@sagemaker-mlops/test-utils';
 
-const SOURCE = '111111111111';
-const TARGET = '222222222222';
-const OTHER_SOURCE = '333333333333';
+const SOURCE = DUMMY_ACCOUNTS.source;
+const TARGET = DUMMY_ACCOUNTS.tooling;
+const OTHER_SOURCE = DUMMY_ACCOUNTS.staging;
 const REGION = 'eu-west-1';
 const TARGET_BUS_ARN = `arn:aws:events:${REGION}:${TARGET}:event-bus/mlops-model-events`;
 
@@ -152,10 +152,10 @@ describe('EventForwardingRule', () => {
 
   it('has no cdk-nag AwsSolutions findings', () => {
     // GIVEN
-    const app = new App(NAG_APP_PROPS);
+    const app = createTestApp();
     forward(newStack(app));
     // WHEN / THEN
-    expect(awsSolutionsFindings(app)).toEqual([]);
+    expectNoNagFindings(app);
   });
 
   it.each([
@@ -219,15 +219,15 @@ describe('CrossAccountEventBus', () => {
 
   it('has no cdk-nag AwsSolutions findings', () => {
     // GIVEN
-    const app = new App(NAG_APP_PROPS);
+    const app = createTestApp();
     new CrossAccountEventBus(targetStack(app), 'Bus', { eventBusName: 'mlops-model-events', sourceAccounts: [SOURCE] });
     // WHEN / THEN
-    expect(awsSolutionsFindings(app)).toEqual([]);
+    expectNoNagFindings(app);
   });
 
   it.each([
     ['sourceAccounts is empty', [], /sourceAccounts must not be empty/],
-    ['an account is listed twice', [SOURCE, SOURCE], /lists \["111111111111"\] more than once/],
+    ['an account is listed twice', [SOURCE, SOURCE], new RegExp(`lists \\["${SOURCE}"\\] more than once`)],
     ['an account id is malformed', ['12345'], /12-digit AWS account ids/],
   ])('fails when %s', (_name, sourceAccounts, message) => {
     expect(() => new CrossAccountEventBus(targetStack(), 'Bus', { eventBusName: 'b', sourceAccounts })).toThrow(message);

@@ -1,3 +1,4 @@
+import { DUMMY_ACCOUNTS } from '@sagemaker-mlops/test-utils';
 import { aws_events as events } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { assertValidPattern, matchesEventPattern, renderEventPattern } from '../src';
@@ -8,10 +9,10 @@ const EVENT = {
   id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
   'detail-type': 'EC2 Instance State-change Notification',
   source: 'aws.ec2',
-  account: '111111111111',
+  account: DUMMY_ACCOUNTS.tooling,
   time: '2017-12-22T18:43:48Z',
   region: 'eu-west-1',
-  resources: ['arn:aws:ec2:eu-west-1:111111111111:instance/i-1234567890abcdef0', 'arn:aws:ec2:eu-west-1:111111111111:volume/vol-1'],
+  resources: [`arn:aws:ec2:eu-west-1:${DUMMY_ACCOUNTS.tooling}:instance/i-1234567890abcdef0`, `arn:aws:ec2:eu-west-1:${DUMMY_ACCOUNTS.tooling}:volume/vol-1`],
   detail: {
     'instance-id': 'i-1234567890abcdef0',
     state: 'running',
@@ -50,7 +51,7 @@ describe('matchesEventPattern', () => {
     });
 
     it('matches an array-valued event field when any element matches', () => {
-      expect(matches({ resources: ['arn:aws:ec2:eu-west-1:111111111111:volume/vol-1'] })).toBe(true);
+      expect(matches({ resources: [`arn:aws:ec2:eu-west-1:${DUMMY_ACCOUNTS.tooling}:volume/vol-1`] })).toBe(true);
       expect(matches({ detail: { tags: ['ml'] } })).toBe(true);
       expect(matches({ detail: { tags: ['dev'] } })).toBe(false);
     });

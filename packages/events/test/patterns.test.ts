@@ -1,3 +1,4 @@
+import { DUMMY_ACCOUNTS } from '@sagemaker-mlops/test-utils';
 import { App, Stack, aws_codepipeline as codepipeline, aws_codepipeline_actions as actions, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -17,8 +18,8 @@ import {
 } from '../src';
 import type { ModelApprovalStatus } from '../src';
 
-const DEV = '111111111111';
-const SHARED = '222222222222';
+const DEV = DUMMY_ACCOUNTS.source;
+const SHARED = DUMMY_ACCOUNTS.tooling;
 const REGION = 'eu-west-1';
 const REPOSITORY_ARN = `arn:aws:codecommit:${REGION}:${DEV}:model-build`;
 

@@ -1,3 +1,4 @@
+import { DUMMY_ACCOUNTS } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   sampleCodeCommitReferenceUpdated,
@@ -6,7 +7,7 @@ import {
   sampleSageMakerPipelineExecutionStatusChange,
 } from '../src';
 
-const ACCOUNT = '111111111111';
+const ACCOUNT = DUMMY_ACCOUNTS.tooling;
 const REGION = 'eu-west-1';
 const ENVELOPE_KEYS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
 
