@@ -111,6 +111,13 @@ export class EndpointDeployStack extends Stack {
     new CfnOutput(this, 'metadata', { value: this.toJsonString(outputs) });
 
     for (const line of prerequisites(this, config)) Annotations.of(this).addInfo(line);
+    for (const stage of config.stages.filter((s) => s.region !== config.region)) {
+      Annotations.of(this).addWarningV2(
+        '@sagemaker-mlops/endpoint-deploy:stage-region',
+        `The ${stage.name} stage deploys to ${stage.region}, but SageMaker creates a model only from a model package and artifacts ` +
+          `in the endpoint's own region: replicate the package group ${config.modelPackageGroupName} and its artifacts to ${stage.region} first.`,
+      );
+    }
   }
 
 }
