@@ -42,7 +42,7 @@ describe('Seedfarmer manifests', () => {
   it('resolves every module of the example deployment the way Seedfarmer would', () => {
     const { project, runs } = loadDeployment({ deploymentPath: 'manifests/example/deployment.yaml', env: exampleEnv });
     expect(project).toBe('mlops');
-    expect(runs.map((r) => r.moduleName)).toEqual(['target-bus-bus', 'source-registry-access', 'promote-pipeline']);
+    expect(runs.map((r) => r.moduleName)).toEqual(['target-bus-bus', 'source-registry-access', 'promote-pipeline', 'deploy-endpoint']);
     const pipeline = runs.find((r) => r.moduleName === 'promote-pipeline')!;
     expect(pipeline.account).toBe(exampleEnv.TARGET_ACCOUNT);
     expect(pipeline.env).toMatchObject({
@@ -55,6 +55,14 @@ describe('Seedfarmer manifests', () => {
     const bus = runs.find((r) => r.moduleName === 'target-bus-bus')!;
     // Seedfarmer JSON-encodes every non-string value.
     expect(JSON.parse(bus.env.SEEDFARMER_PARAMETER_SOURCE_ACCOUNTS)).toEqual([exampleEnv.SOURCE_ACCOUNT]);
+    const endpoint = runs.find((r) => r.moduleName === 'deploy-endpoint')!;
+    expect(endpoint.account).toBe(exampleEnv.SOURCE_ACCOUNT);
+    expect(endpoint.env).toMatchObject({
+      SEEDFARMER_MODULE_NAME: 'deploy-endpoint',
+      SEEDFARMER_PARAMETER_SAGEMAKER_PROJECT_NAME: 'churn',
+      SEEDFARMER_PARAMETER_DATA_CAPTURE_SAMPLING_PERCENTAGE: '50',
+    });
+    expect(JSON.parse(endpoint.env.SEEDFARMER_PARAMETER_PROD_ACCOUNTS)).toEqual([exampleEnv.TARGET_ACCOUNT]);
   });
 
   it('fails when an account variable the deployment reads is not set', () => {
