@@ -77,10 +77,8 @@ export class EndpointDeployPipeline extends Construct {
   /** Only for a CodeCommit repository; CodeConnections pushes start the pipeline through its trigger. */
   public readonly repositoryPushRule?: events.Rule;
   public readonly deadLetterQueue: DeadLetterQueue;
-  /** The StackSet administration role this construct created, if it created one. */
-  public readonly stackSetAdministrationRole?: iam.Role;
-
   private readonly config: EndpointDeployConfig;
+  private adminRole?: iam.IRole;
 
   constructor(scope: Construct, id: string, props: EndpointDeployPipelineProps) {
     super(scope, id);
@@ -223,9 +221,8 @@ export class EndpointDeployPipeline extends Construct {
         masterKey: key,
         enforceSSL: true,
       });
+      // The approval action publishes with its own role, which grantPublish lets use the key.
       for (const address of config.approvalEmailAddresses) this.approvalTopic.addSubscription(new subscriptions.EmailSubscription(address));
-      // SNS encrypts and decrypts the messages CodePipeline publishes with this key.
-      key.grantEncryptDecrypt(new iam.ServicePrincipal('sns.amazonaws.com'));
     }
     const approveAction = new actions.ManualApprovalAction({
       actionName: PIPELINE_LAYOUT.approveAction,
@@ -373,14 +370,19 @@ export class EndpointDeployPipeline extends Construct {
     });
   }
 
+  /** The self-managed StackSet administration role, if a stage uses one: the configured one, or one this construct created. */
+  public get stackSetAdministrationRole(): iam.IRole | undefined {
+    return this.adminRole;
+  }
+
   /** The self-managed StackSet administration role: the configured one, or one this construct creates once. */
   private administrationRole(): iam.IRole {
     const config = this.config;
+    if (this.adminRole) return this.adminRole;
     if (config.stackSetAdministrationRoleArn) {
-      return (this.node.tryFindChild('StackSetAdministrationRoleImport') as iam.IRole | undefined)
-        ?? iam.Role.fromRoleArn(this, 'StackSetAdministrationRoleImport', config.stackSetAdministrationRoleArn, { mutable: false });
+      this.adminRole = iam.Role.fromRoleArn(this, 'StackSetAdministrationRoleImport', config.stackSetAdministrationRoleArn, { mutable: false });
+      return this.adminRole;
     }
-    if (this.stackSetAdministrationRole) return this.stackSetAdministrationRole;
     const stack = Stack.of(this);
     const accounts = [
       ...new Set(config.stages.flatMap((s) => (s.deployment === 'stackset' && s.targets.kind === 'accounts' ? s.targets.accounts : []))),
@@ -399,7 +401,7 @@ export class EndpointDeployPipeline extends Construct {
         ),
       }),
     );
-    (this as { stackSetAdministrationRole?: iam.Role }).stackSetAdministrationRole = role;
+    this.adminRole = role;
     return role;
   }
 

@@ -110,7 +110,7 @@ export class EndpointDeployStack extends Stack {
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
     new CfnOutput(this, 'metadata', { value: this.toJsonString(outputs) });
 
-    for (const line of prerequisites(this, config)) Annotations.of(this).addInfo(line);
+    for (const line of prerequisites(config)) Annotations.of(this).addInfo(line);
     for (const stage of config.stages.filter((s) => s.region !== config.region)) {
       Annotations.of(this).addWarningV2(
         '@sagemaker-mlops/endpoint-deploy:stage-region',
@@ -137,7 +137,7 @@ function vpcConfig(config: EndpointDeployConfig): EndpointVpcConfig | undefined 
  * One line per stage account (or OU) saying what must exist there before the first run, and what
  * this module created for it. The reference's users fail most often on missing trust and KMS grants.
  */
-export function prerequisites(stack: EndpointDeployStack, config: EndpointDeployConfig): string[] {
+export function prerequisites(config: EndpointDeployConfig): string[] {
   const lines: string[] = [];
   const tooling = config.account;
   const names = derivedNames(config.projectName, config.projectId);
