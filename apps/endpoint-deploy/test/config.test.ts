@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModuleConfig } from '@sagemaker-mlops/config';
 import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
-import { endpointDeployParameters } from '../src/config';
+import { endpointDeployParameters, resolveEndpointDeployConfig } from '../src/config';
 import { CONNECTION_ARN, load, MULTI_ACCOUNT, OU_PROD, OU_STAGING, PROJECT, seedfarmerEnv } from './fixtures';
 
 const problems = (parameters: Record<string, unknown>, account?: string) => catchConfigError(() => load(parameters, account));
@@ -201,6 +201,34 @@ describe('endpoint-deploy parameters', () => {
   it('fails on a malformed e-mail address and a bad bootstrap qualifier', () => {
     const error = problems({ ...PROJECT, approval_email_addresses: ['ops@example.com', 'not-an-address'], cdk_bootstrap_qualifier: 'MyQualifier' });
     expect(paths(error).sort()).toEqual(['approval_email_addresses[1]', 'cdk_bootstrap_qualifier']);
+  });
+});
+
+describe('deploying without Seedfarmer', () => {
+  it('reads the same configuration from a YAML file given as CDK context, lists and numbers as YAML gives them', () => {
+    // GIVEN config/endpoint-deploy.yaml, as `cdk synth -c config=<folder>` passes it
+    const dir = mkdtempSync(join(tmpdir(), 'endpoint-deploy-config-'));
+    writeFileSync(
+      join(dir, 'endpoint-deploy.yaml'),
+      [
+        'project: mlops',
+        'deployment: test',
+        'module: deploy-endpoint',
+        `account: "${DUMMY_ACCOUNTS.tooling}"`,
+        `region: ${DUMMY_REGION}`,
+        'parameters:',
+        '  sagemaker-project-name: churn',
+        '  sagemakerProjectId: p-abc123def456',
+        `  staging_accounts: ["${DUMMY_ACCOUNTS.staging}"]`,
+        `  prod_accounts: [${DUMMY_ACCOUNTS.prod}]`,
+        '  prod_instance_count: 3',
+      ].join('\n'),
+    );
+    // WHEN
+    const fromFile = loadModuleConfig(endpointDeployParameters, { appName: 'endpoint-deploy', configPath: dir, allowPlaceholderAccounts: true });
+    const fromSeedfarmer = load({ ...MULTI_ACCOUNT, prod_instance_count: '3' });
+    // THEN both paths give the same configuration
+    expect(resolveEndpointDeployConfig(fromFile.parameters, fromFile.module)).toEqual(fromSeedfarmer.config);
   });
 });
 

@@ -62,6 +62,12 @@ describe('the endpoint template shipped to the pipeline', () => {
   it('encrypts the endpoint volumes and captures data by default', () => {
     const t = Template.fromJSON(template);
     t.hasResourceProperties('AWS::SageMaker::EndpointConfig', { KmsKeyId: Match.anyValue(), DataCaptureConfig: Match.objectLike({ EnableCapture: true }) });
+    expect(template.Parameters.DataCaptureSamplingPercentage.Default).toBe(100);
+  });
+
+  it('defaults the sampling percentage of each stage to the parameter, 0 included', () => {
+    const zero = synth({ ...MULTI_ACCOUNT, data_capture_sampling_percentage: 0 });
+    expect(shippedTemplate(zero.app, zero.stack).template.Parameters.DataCaptureSamplingPercentage.Default).toBe(0);
   });
 });
 

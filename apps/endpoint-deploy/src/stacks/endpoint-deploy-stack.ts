@@ -76,7 +76,7 @@ export class EndpointDeployStack extends Stack {
       modelArtifactKeyRegion: config.region,
       testPrincipalArn: `arn:${config.partition}:iam::${config.account}:role/${names.testProjectRoleName}`,
       vpc: vpcConfig(config),
-      dataCapture: { enabled: config.dataCapture, samplingPercentage: config.dataCaptureSamplingPercentage || undefined },
+      dataCapture: { enabled: config.dataCapture, samplingPercentage: config.dataCapture ? config.dataCaptureSamplingPercentage : undefined },
       autoscaling: config.autoscaling,
       guardrails: config.guardrail && {
         mode: config.guardrail.mode,
