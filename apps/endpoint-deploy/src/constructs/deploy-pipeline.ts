@@ -320,13 +320,13 @@ export class EndpointDeployPipeline extends Construct {
     const names = derivedNames(config.projectName, config.projectId);
     const stackName = names.stackName(stage.name);
     const templatePath = templateOutput.atPath(template.templateFile);
-    const Stage = stage.name === 'staging' ? 'Staging' : 'Prod';
+    const idPrefix = stage.name === 'staging' ? 'Staging' : 'Prod';
 
     if (stage.deployment === 'cloudformation' && stage.targets.kind === 'accounts') {
       const account = stage.targets.accounts[0];
       const other = account !== stack.account;
       const role = (kind: 'deploy' | 'cfn-exec', idSuffix: string) =>
-        cdkBootstrapRole(this, `${Stage}${idSuffix}`, { account, region: stage.region, kind, qualifier: config.cdkBootstrapQualifier });
+        cdkBootstrapRole(this, `${idPrefix}${idSuffix}`, { account, region: stage.region, kind, qualifier: config.cdkBootstrapQualifier });
       return new actions.CloudFormationCreateUpdateStackAction({
         actionName: 'DeployEndpoint',
         stackName,
