@@ -118,7 +118,7 @@ describe('endpoint-deploy stack with a CodeCommit repository and one staging and
     const { project, env } = projectEnv(template, 'MODEL_PACKAGE_GROUP_NAME');
     const spec = JSON.parse(project.Properties.Source.BuildSpec);
     expect(spec.env['exported-variables']).toEqual(['MODEL_PACKAGE_ARN', 'MODEL_PACKAGE_VERSION', 'MODEL_PACKAGE_GROUP']);
-    expect(spec.phases.build.commands).toEqual(['node "$CODEBUILD_SRC_DIR_BuildTool/index.cjs"', '. ./build-output/pipeline-variables.env']);
+    expect(spec.phases.build.commands).toEqual(['node "$CODEBUILD_SRC_DIR_BuildTool"/index.cjs', '. ./build-output/pipeline-variables.env']);
     expect(JSON.stringify(spec)).not.toMatch(/\b(npm|pip|cdk) /);
     const parsed = parseEndpointBuildEnvironment({ ...env, CODEBUILD_SRC_DIR: '/codebuild/src' }, '/codebuild/src');
     expect(parsed).toMatchObject({ groupName: GROUP, stages: ['staging', 'prod'], projectName: 'churn', projectId: 'p-abc123def456', outputDir: '/codebuild/src/build-output' });

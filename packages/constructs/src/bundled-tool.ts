@@ -27,6 +27,16 @@ export interface BundledToolProjectOptions {
   readonly timeout?: Duration;
   /** Files the tool writes that later actions consume. @default - none */
   readonly outputFiles?: string[];
+  /** Folder `outputFiles` are relative to. @default - the primary input's folder */
+  readonly outputBaseDirectory?: string;
+  /**
+   * Variables the tool writes to `file` as `export NAME=value` lines, exported to later pipeline
+   * actions (through the action's `variablesNamespace`). CodeBuild only exports variables of the
+   * build shell, which a `node` process cannot set, so the buildspec sources the file.
+   *
+   * @default - none
+   */
+  readonly exportedVariables?: { readonly names: readonly string[]; readonly file: string };
   /** CodeBuild test report group name -> JSON/JUnit files the tool writes. @default - none */
   readonly reports?: Record<string, { files: string[]; fileFormat: string }>;
   /** @default - a role created by CodeBuild */
@@ -81,14 +91,21 @@ export class BundledTool extends Construct {
       retention: options.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: options.encryptionKey,
     });
+    const exported = options.exportedVariables;
     const spec: Record<string, unknown> = {
       version: '0.2',
+      ...(exported ? { env: { 'exported-variables': [...exported.names] } } : {}),
       phases: {
         install: { 'runtime-versions': { nodejs: 22 } },
-        build: { commands: [command] },
+        build: { commands: exported ? [command, `. ./${exported.file}`] : [command] },
       },
     };
-    if (options.outputFiles) spec.artifacts = { files: options.outputFiles };
+    if (options.outputFiles) {
+      spec.artifacts = {
+        ...(options.outputBaseDirectory ? { 'base-directory': options.outputBaseDirectory } : {}),
+        files: options.outputFiles,
+      };
+    }
     if (options.reports) {
       spec.reports = Object.fromEntries(
         Object.entries(options.reports).map(([name, r]) => [name, { files: r.files, 'file-format': r.fileFormat }]),

@@ -89,6 +89,22 @@ describe('BundledTool', () => {
     });
   });
 
+  it('exports the variables the tool writes, for later actions', () => {
+    const app = createTestApp();
+    const stack = new Stack(app, 'Test', { env: dummyEnv('tooling') });
+    const key = new EncryptionKey(stack, 'Key', { description: 'k' }).key;
+    const project = new BundledTool(stack, 'Tool', { bundleDir: toolDir() }).project('Run', {
+      encryptionKey: key,
+      exportedVariables: { names: ['MODEL_PACKAGE_ARN'], file: 'out/vars.env' },
+      outputFiles: ['*.json'],
+      outputBaseDirectory: 'out',
+    });
+    const spec = JSON.parse(Template.fromStack(stack).findResources('AWS::CodeBuild::Project')[stack.getLogicalId(project.node.defaultChild as any)].Properties.Source.BuildSpec);
+    expect(spec.env).toEqual({ 'exported-variables': ['MODEL_PACKAGE_ARN'] });
+    expect(spec.phases.build.commands).toEqual(['node ./index.cjs', '. ./out/vars.env']);
+    expect(spec.artifacts).toEqual({ 'base-directory': 'out', files: ['*.json'] });
+  });
+
   it('runs the bundle from a secondary input when the primary input is a repository', () => {
     const app = createTestApp();
     const stack = new Stack(app, 'Test', { env: dummyEnv('tooling') });

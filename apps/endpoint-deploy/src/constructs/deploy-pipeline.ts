@@ -22,11 +22,14 @@ import {
 } from '@sagemaker-mlops/constructs';
 import { codeCommitBranchPush, gitPushTrigger, modelPackageStateChange } from '@sagemaker-mlops/events';
 import { cdkBootstrapRole } from '@sagemaker-mlops/iam';
-import { bundlePath } from '@sagemaker-mlops/registry';
+import { bundlePath, PIPELINE_VARIABLES_FILE } from '@sagemaker-mlops/registry';
 import { Construct } from 'constructs';
 import type { EndpointDeployConfig, StageSettings } from '../config';
 import { derivedNames } from '../config';
-import { EndpointBuildProject } from './build-project';
+/** The folder, relative to the primary source, the build tool writes its files to. */
+const BUILD_OUTPUT_DIR = 'build-output';
+/** The variables the Build action exports (namespace `Build`). */
+const EXPORTED_VARIABLES = ['MODEL_PACKAGE_ARN', 'MODEL_PACKAGE_VERSION', 'MODEL_PACKAGE_GROUP'];
 import type { EndpointTemplate } from './endpoint-template';
 
 /** Stage and action names of the pipeline, in order. */
@@ -144,17 +147,23 @@ export class EndpointDeployPipeline extends Construct {
         ],
       }),
     );
-    this.buildProject = new EndpointBuildProject(this, 'Build', {
+    this.buildProject = buildTool.project('BuildProject', {
       toolInput: buildToolOutput.artifactName!,
       encryptionKey: key,
       role: buildRole,
+      timeout: Duration.minutes(15),
+      outputFiles: ['*.json'],
+      outputBaseDirectory: BUILD_OUTPUT_DIR,
+      // The approval message names the model version through these (namespace `Build`).
+      exportedVariables: { names: EXPORTED_VARIABLES, file: `${BUILD_OUTPUT_DIR}/${PIPELINE_VARIABLES_FILE}` },
       environmentVariables: {
+        OUTPUT_DIR: { value: BUILD_OUTPUT_DIR },
         MODEL_PACKAGE_GROUP_NAME: { value: config.modelPackageGroupName },
         STAGES: { value: JSON.stringify(config.stages.map((s) => s.name)) },
         SAGEMAKER_PROJECT_NAME: { value: config.projectName },
         SAGEMAKER_PROJECT_ID: { value: config.projectId },
       },
-    }).project;
+    });
     const buildAction = new actions.CodeBuildAction({
       actionName: 'BuildEndpointParameters',
       project: this.buildProject,
