@@ -1,6 +1,7 @@
 export * from './bundled-tool';
 export * from './dead-letter-queue';
 export * from './encryption-key';
+export * from './model-registry-access';
 export * from './endpoint';
 export * from './nag';
 export * from './secure-bucket';

@@ -1,12 +1,11 @@
 import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
-import { endpointExecutionRoleName, endpointTestRoleName, EndpointVpcConfig } from '@sagemaker-mlops/constructs';
+import { endpointExecutionRoleName, endpointTestRoleName, EndpointVpcConfig, ModelRegistryAccess } from '@sagemaker-mlops/constructs';
 import { Construct } from 'constructs';
 import { derivedNames, EndpointDeployConfig, StageSettings } from '../config';
 import { EndpointDeployPipeline } from '../constructs/deploy-pipeline';
 import { EndpointTemplate } from '../constructs/endpoint-template';
 import { ModelArtifacts } from '../constructs/model-artifacts';
-import { StageRegistryAccess } from '../constructs/registry-access';
 
 export interface EndpointDeployStackProps extends StackProps {
   readonly config: EndpointDeployConfig;
@@ -33,7 +32,7 @@ export class EndpointDeployStack extends Stack {
   public readonly pipeline: EndpointDeployPipeline;
   public readonly template: EndpointTemplate;
   public readonly artifacts: ModelArtifacts;
-  public readonly registryAccess: StageRegistryAccess;
+  public readonly registryAccess: ModelRegistryAccess;
   public readonly repository?: codecommit.Repository;
 
   constructor(scope: Construct, id: string, props: EndpointDeployStackProps) {
@@ -59,7 +58,7 @@ export class EndpointDeployStack extends Stack {
       retainOnDelete: config.retainOnDelete,
     });
 
-    this.registryAccess = new StageRegistryAccess(this, 'RegistryAccess', {
+    this.registryAccess = new ModelRegistryAccess(this, 'RegistryAccess', {
       groupName: config.modelPackageGroupName,
       consumerAccounts: stageAccounts,
       consumerOuIds: stageOuIds,

@@ -1,8 +1,8 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { ModelRegistryAccess } from '@sagemaker-mlops/constructs';
 import { EventForwardingRule, modelPackageStateChange } from '@sagemaker-mlops/events';
 import { Construct } from 'constructs';
 import type { SourceAccountParameters } from '../config';
-import { RegistryAccess } from '../constructs/registry-access';
 
 export interface SourceAccountStackProps extends StackProps {
   readonly parameters: SourceAccountParameters;
@@ -16,7 +16,7 @@ export class SourceAccountStack extends Stack {
   constructor(scope: Construct, id: string, props: SourceAccountStackProps) {
     super(scope, id, props);
     const p = props.parameters;
-    const access = new RegistryAccess(this, 'RegistryAccess', {
+    const access = new ModelRegistryAccess(this, 'RegistryAccess', {
       groupName: p.model_package_group_name,
       consumerAccounts: p.target_accounts,
       createGroup: p.create_model_package_group,

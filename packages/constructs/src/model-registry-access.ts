@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 /** The fixed id of AwsCustomResource's singleton function (aws-cdk-lib custom-resources). */
 const SINGLETON_UUID = '679f53fac002430cb0da5b7982bd2287';
 
-export interface StageRegistryAccessProps {
+export interface ModelRegistryAccessProps {
   /** The model package group, in this stack's account and region. */
   readonly groupName: string;
   /**
@@ -27,22 +27,29 @@ export interface StageRegistryAccessProps {
   readonly createGroup: boolean;
   /** Whether a group this construct creates outlives the stack. */
   readonly retainOnDelete: boolean;
+  /**
+   * Description of a group this construct creates.
+   *
+   * @default - names the group and says it is shared read-only
+   */
+  readonly description?: string;
 }
 
 /**
- * Read-only access of the stage accounts to one model package group of this account: describe and
- * list its packages and create models from them, never UpdateModelPackage or any other write.
+ * Read-only, cross-account access to one model package group of this account: describe and list its
+ * packages and create models from them. Consumers never get UpdateModelPackage or any other write.
  *
- * Kept in this app rather than shared with promote's RegistryAccess because it also grants
- * organizational units, which promote does not need.
+ * The group is created with the policy, or the policy is attached to an existing group (CloudFormation
+ * cannot own a policy of a group it did not create; the SageMaker API can). Nothing is created when
+ * every consumer is this account.
  */
-export class StageRegistryAccess extends Construct {
+export class ModelRegistryAccess extends Construct {
   /** The group's ARN. */
   public readonly groupArn: string;
   /** The resource policy, when some other account needs one. */
   public readonly policy?: iam.PolicyDocument;
 
-  constructor(scope: Construct, id: string, props: StageRegistryAccessProps) {
+  constructor(scope: Construct, id: string, props: ModelRegistryAccessProps) {
     super(scope, id);
     const stack = Stack.of(this);
     this.groupArn = stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: props.groupName });
@@ -88,7 +95,7 @@ export class StageRegistryAccess extends Construct {
     if (props.createGroup) {
       const group = new sagemaker.CfnModelPackageGroup(this, 'Group', {
         modelPackageGroupName: props.groupName,
-        modelPackageGroupDescription: `Model packages of ${props.groupName}, deployed by the endpoint-deploy pipeline`,
+        modelPackageGroupDescription: props.description ?? `Model packages of ${props.groupName}, shared read-only with ${[...accounts, ...ouIds].join(', ') || 'no other account'}`,
         modelPackageGroupPolicy: policy ? stack.resolve(policy.toJSON()) : undefined,
       });
       group.applyRemovalPolicy(props.retainOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
