@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { loadModuleConfig } from '@sagemaker-mlops/config';
-import { createTestApp, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
+import { seedfarmerEnv as moduleEnv, createTestApp, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
 import { buildEndpointDeployApp } from '../src/app';
 import { endpointDeployParameters, resolveEndpointDeployConfig } from '../src/config';
 import type { EndpointDeployStack } from '../src/stacks/endpoint-deploy-stack';
@@ -13,17 +13,7 @@ export const CONNECTION_ARN = `arn:aws:codeconnections:${DUMMY_REGION}:${DUMMY_A
 
 /** Seedfarmer's environment for the endpoint-deploy module (parameters JSON-encoded when not strings). */
 export function seedfarmerEnv(parameters: Record<string, unknown>, account: string = DUMMY_ACCOUNTS.tooling) {
-  const env: Record<string, string> = {
-    SEEDFARMER_PROJECT_NAME: 'mlops',
-    SEEDFARMER_DEPLOYMENT_NAME: 'test',
-    SEEDFARMER_MODULE_NAME: 'deploy-endpoint',
-    CDK_DEFAULT_ACCOUNT: account,
-    CDK_DEFAULT_REGION: DUMMY_REGION,
-  };
-  for (const [name, value] of Object.entries(parameters)) {
-    env[`SEEDFARMER_PARAMETER_${name.toUpperCase()}`] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return env;
+  return moduleEnv({ moduleName: 'deploy-endpoint', parameters, account });
 }
 
 /** Loads and resolves parameters exactly as main.ts does (test fixtures may use the dummy accounts). */

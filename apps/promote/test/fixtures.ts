@@ -1,25 +1,15 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { loadModuleConfig } from '@sagemaker-mlops/config';
-import { createTestApp, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
+import { seedfarmerEnv as moduleEnv, createTestApp, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
 import { buildPromoteApp } from '../src/app';
 import { checkAgainstModule, promoteParameters } from '../src/config';
 
 export const SOURCE_GROUP_ARN = `arn:aws:sagemaker:${DUMMY_REGION}:${DUMMY_ACCOUNTS.source}:model-package-group/churn-model`;
 export const TARGET_BUS_ARN = `arn:aws:events:${DUMMY_REGION}:${DUMMY_ACCOUNTS.tooling}:event-bus/mlops-registry`;
 
-/** Seedfarmer's environment for one module of the promote app (parameters JSON-encoded when not strings). */
+/** Seedfarmer's environment for the promote module (parameters JSON-encoded when not strings). */
 export function seedfarmerEnv(parameters: Record<string, unknown>, account: string = DUMMY_ACCOUNTS.tooling) {
-  const env: Record<string, string> = {
-    SEEDFARMER_PROJECT_NAME: 'mlops',
-    SEEDFARMER_DEPLOYMENT_NAME: 'test',
-    SEEDFARMER_MODULE_NAME: 'promote-pipeline',
-    CDK_DEFAULT_ACCOUNT: account,
-    CDK_DEFAULT_REGION: DUMMY_REGION,
-  };
-  for (const [name, value] of Object.entries(parameters)) {
-    env[`SEEDFARMER_PARAMETER_${name.toUpperCase()}`] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return env;
+  return moduleEnv({ moduleName: 'promote-pipeline', parameters, account });
 }
 
 /** Loads parameters exactly as main.ts does (test fixtures may use the dummy accounts). */

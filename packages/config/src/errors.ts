@@ -200,3 +200,17 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion): string {
 function joinOr(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
+
+/**
+ * Runs an app's configuration step. A ConfigError is printed as its message alone (no stack trace)
+ * and ends the process with exit code 1, so nothing is synthesized; any other error is rethrown.
+ */
+export function exitOnConfigError<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return process.exit(1);
+  }
+}

@@ -1,4 +1,4 @@
-export { ConfigError, issuesFromZod } from './errors';
+export { ConfigError, exitOnConfigError, issuesFromZod } from './errors';
 export type { ConfigIssue, IssuesFromZodOptions } from './errors';
 
 export {

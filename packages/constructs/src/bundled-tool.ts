@@ -48,6 +48,14 @@ export interface BundledToolProjectOptions {
 }
 
 /**
+ * A pipeline source action that fetches a CDK asset (a zip) into `output`. It never polls: assets
+ * change only with a deployment, and the pipeline is started by its triggers.
+ */
+export function assetSourceAction(asset: assets.Asset, output: codepipeline.Artifact, actionName: string): actions.S3SourceAction {
+  return new actions.S3SourceAction({ actionName, bucket: asset.bucket, bucketKey: asset.s3ObjectKey, output, trigger: actions.S3Trigger.NONE });
+}
+
+/**
  * A tool from `@sagemaker-mlops/registry`, shipped as an asset and run by CodeBuild as
  * `node index.cjs <args>`: nothing is installed at pipeline run time, and no shell logic hides in
  * the buildspec.
@@ -71,13 +79,7 @@ export class BundledTool extends Construct {
    * tool only when it is started.
    */
   sourceAction(output: codepipeline.Artifact, actionName = 'Tool'): actions.S3SourceAction {
-    return new actions.S3SourceAction({
-      actionName,
-      bucket: this.asset.bucket,
-      bucketKey: this.asset.s3ObjectKey,
-      output,
-      trigger: actions.S3Trigger.NONE,
-    });
+    return assetSourceAction(this.asset, output, actionName);
   }
 
   /**

@@ -2,4 +2,4 @@ export * from './accounts';
 export * from './app';
 export * from './nag';
 export * from './snapshot';
-export * from './config-error';
+export * from './config';

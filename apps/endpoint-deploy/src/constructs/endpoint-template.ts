@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
-import { acknowledgeGrantWildcards, EndpointStack, EndpointStackProps, nagNotation, onlyResourcesOf } from '@sagemaker-mlops/constructs';
+import { acknowledgeGrantWildcards, assetSourceAction, EndpointStack, EndpointStackProps, nagNotation, onlyResourcesOf } from '@sagemaker-mlops/constructs';
 import { Construct } from 'constructs';
 
 /** What the endpoint template is built from: the props of `EndpointStack` without stack-level settings. */
@@ -83,12 +83,6 @@ export class EndpointTemplate extends Construct {
 
   /** A source action that fetches the template zip into `output`; it never polls. */
   sourceAction(output: codepipeline.Artifact, actionName = 'EndpointTemplate'): actions.S3SourceAction {
-    return new actions.S3SourceAction({
-      actionName,
-      bucket: this.asset.bucket,
-      bucketKey: this.asset.s3ObjectKey,
-      output,
-      trigger: actions.S3Trigger.NONE,
-    });
+    return assetSourceAction(this.asset, output, actionName);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catchConfigError } from '../src';
+import { catchConfigError, DUMMY_ACCOUNTS, seedfarmerEnv } from '../src';
 
 class ConfigError extends Error {
   constructor(
@@ -29,5 +29,18 @@ describe('catchConfigError', () => {
         throw new TypeError('boom');
       }),
     ).toThrow(TypeError);
+  });
+});
+
+describe('seedfarmerEnv', () => {
+  it('encodes parameters as Seedfarmer does and names the module', () => {
+    const env = seedfarmerEnv({ moduleName: 'promote-pipeline', parameters: { target_bucket_name: 'b', retain_on_delete: false, accounts: ['1'] } });
+    expect(env).toMatchObject({
+      SEEDFARMER_MODULE_NAME: 'promote-pipeline',
+      SEEDFARMER_PARAMETER_TARGET_BUCKET_NAME: 'b',
+      SEEDFARMER_PARAMETER_RETAIN_ON_DELETE: 'false',
+      SEEDFARMER_PARAMETER_ACCOUNTS: '["1"]',
+      CDK_DEFAULT_ACCOUNT: DUMMY_ACCOUNTS.tooling,
+    });
   });
 });
