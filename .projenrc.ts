@@ -7,18 +7,19 @@ import { WorkspaceRoot } from './projenrc/workspace';
 // Composition only: each kind of subproject is a class under projenrc/.
 const root = new WorkspaceRoot();
 
-const config = new SharedLibrary(root, {
-  name: 'config',
-  description: 'zod schemas, the parameter loader and Seedfarmer manifest schemas for the MLOps apps',
-  deps: [`zod@${VERSIONS.zod}`, `yaml@${VERSIONS.yaml}`],
-});
-
 const testUtils = new SharedLibrary(root, {
   name: 'test-utils',
   description: 'Private test helpers: test app factory, dummy accounts, cdk-nag assertions, snapshot serializers',
   cdk: true,
   private: true,
   deps: [`cdk-nag@${VERSIONS.cdkNag}`],
+});
+
+const config = new SharedLibrary(root, {
+  name: 'config',
+  description: 'zod schemas, the parameter loader and Seedfarmer manifest schemas for the MLOps apps',
+  deps: [`zod@${VERSIONS.zod}`, `yaml@${VERSIONS.yaml}`],
+  workspaceDevDeps: [testUtils],
 });
 
 const events = new SharedLibrary(root, {

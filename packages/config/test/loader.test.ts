@@ -1,3 +1,4 @@
+import { catchConfigError, DUMMY_ACCOUNTS } from '@sagemaker-mlops/test-utils';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,7 +7,6 @@ import { z } from 'zod';
 import {
   accountId,
   booleanParam,
-  ConfigError,
   intParam,
   jsonParam,
   listParam,
@@ -16,10 +16,10 @@ import {
   s3BucketName,
 } from '../src';
 
-const TOOLING = '111111111111';
-const SOURCE = '222222222222';
-const STAGING = '333333333333';
-const PROD = '444444444444';
+const TOOLING = DUMMY_ACCOUNTS.tooling;
+const SOURCE = DUMMY_ACCOUNTS.source;
+const STAGING = DUMMY_ACCOUNTS.staging;
+const PROD = DUMMY_ACCOUNTS.prod;
 const REGION = 'eu-west-1';
 const GROUP_ARN = `arn:aws:sagemaker:${REGION}:${SOURCE}:model-package-group/churn-model`;
 const BOUNDARY_ARN = `arn:aws:iam::${TOOLING}:policy/mlops-boundary`;
@@ -59,15 +59,6 @@ const VALID_PARAMETERS = {
   STAGING_ACCOUNTS: `["${STAGING}", "${PROD}"]`,
 };
 
-function configErrorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('normalizeParameterName', () => {
   it.each(['vpc-id', 'vpcId', 'VpcId', 'vpc_id', 'VPC_ID'])('turns %s into vpc_id', (name) => {
@@ -118,7 +109,7 @@ describe('loadModuleConfig from the Seedfarmer environment', () => {
   });
 
   it('fails when required parameters are missing, listing them all in one error', () => {
-    const error = configErrorOf(() =>
+    const error = catchConfigError(() =>
       loadModuleConfig(schema, {
         appName: 'promote',
         env: seedfarmerEnv({ STAGING_ACCOUNTS: `["${STAGING}"]` }),
@@ -132,7 +123,7 @@ describe('loadModuleConfig from the Seedfarmer environment', () => {
   });
 
   it('fails when a parameter is unknown, naming the known parameters', () => {
-    const error = configErrorOf(() =>
+    const error = catchConfigError(() =>
       loadModuleConfig(schema, {
         appName: 'promote',
         env: seedfarmerEnv({ ...VALID_PARAMETERS, TARGET_BUCKET: 'typo' }),
@@ -149,7 +140,7 @@ describe('loadModuleConfig from the Seedfarmer environment', () => {
   });
 
   it('fails with the path of a bad item inside a JSON-encoded list', () => {
-    const error = configErrorOf(() =>
+    const error = catchConfigError(() =>
       loadModuleConfig(schema, {
         appName: 'promote',
         env: seedfarmerEnv({ ...VALID_PARAMETERS, STAGING_ACCOUNTS: `["${STAGING}", "12"]`, RETAIN_ON_DELETE: 'yes' }),
@@ -163,7 +154,7 @@ describe('loadModuleConfig from the Seedfarmer environment', () => {
   });
 
   it('fails when CDK_DEFAULT_ACCOUNT is missing, and still reports the other problems', () => {
-    const error = configErrorOf(() =>
+    const error = catchConfigError(() =>
       loadModuleConfig(schema, {
         appName: 'promote',
         env: seedfarmerEnv({ ...VALID_PARAMETERS, TARGET_BUCKET_NAME: 'Bad_Bucket' }, { CDK_DEFAULT_ACCOUNT: undefined }),
@@ -179,7 +170,7 @@ describe('loadModuleConfig from the Seedfarmer environment', () => {
   });
 
   it('fails when the module names are invalid or the stack name gets too long', () => {
-    const badNames = configErrorOf(() =>
+    const badNames = catchConfigError(() =>
       loadModuleConfig(schema, {
         appName: 'promote',
         env: seedfarmerEnv(VALID_PARAMETERS, { SEEDFARMER_PROJECT_NAME: '1mlops', SEEDFARMER_DEPLOYMENT_NAME: undefined }),
@@ -188,7 +179,7 @@ describe('loadModuleConfig from the Seedfarmer environment', () => {
     );
     expect(badNames.issues.map((i) => i.path)).toEqual(['SEEDFARMER_PROJECT_NAME', 'SEEDFARMER_DEPLOYMENT_NAME']);
 
-    const tooLong = configErrorOf(() =>
+    const tooLong = catchConfigError(() =>
       loadModuleConfig(schema, {
         appName: 'promote',
         env: seedfarmerEnv(VALID_PARAMETERS, { SEEDFARMER_DEPLOYMENT_NAME: 'd'.repeat(120) }),
@@ -203,7 +194,7 @@ describe('loadModuleConfig from the Seedfarmer environment', () => {
     const placeholderArn = `arn:aws:sagemaker:${REGION}:${'1234567890'}12:model-package-group/churn-model`;
 
     // WHEN
-    const error = configErrorOf(() =>
+    const error = catchConfigError(() =>
       loadModuleConfig(schema, {
         appName: 'promote',
         env: seedfarmerEnv({ ...VALID_PARAMETERS, SOURCE_MODEL_PACKAGE_GROUP_ARN: placeholderArn }),
@@ -234,7 +225,7 @@ describe('loadModuleConfig from the Seedfarmer environment', () => {
   });
 
   it('fails when neither Seedfarmer variables nor a config path are given, explaining both ways', () => {
-    const error = configErrorOf(() => loadModuleConfig(schema, { appName: 'promote', env: { PATH: '/usr/bin' } }));
+    const error = catchConfigError(() => loadModuleConfig(schema, { appName: 'promote', env: { PATH: '/usr/bin' } }));
     expect(error.issues).toHaveLength(1);
     expect(error.issues[0].message).toMatch(/SEEDFARMER_PROJECT_NAME.*-c config=<file or directory>/);
   });
@@ -319,18 +310,18 @@ describe('loadModuleConfig from a file', () => {
   });
 
   it('fails when the directory holds no configuration for the app, naming what was looked for', () => {
-    const error = configErrorOf(() => loadModuleConfig(schema, { appName: 'promote', configPath: dir }));
+    const error = catchConfigError(() => loadModuleConfig(schema, { appName: 'promote', configPath: dir }));
     expect(error.source).toBe(dir);
     expect(error.issues[0].message).toContain('promote.yaml, promote.yml, promote.json');
   });
 
   it('fails when the file does not exist or is not valid YAML', () => {
-    const missing = configErrorOf(() => loadModuleConfig(schema, { appName: 'promote', configPath: path.join(dir, 'nope.yaml') }));
+    const missing = catchConfigError(() => loadModuleConfig(schema, { appName: 'promote', configPath: path.join(dir, 'nope.yaml') }));
     expect(missing.issues[0].message).toContain('does not exist');
 
     const file = path.join(dir, 'broken.yaml');
     fs.writeFileSync(file, 'project: [mlops\n');
-    const broken = configErrorOf(() => loadModuleConfig(schema, { appName: 'promote', configPath: file }));
+    const broken = catchConfigError(() => loadModuleConfig(schema, { appName: 'promote', configPath: file }));
     expect(broken.issues[0].message).toMatch(/^is not valid YAML/);
   });
 
@@ -343,7 +334,7 @@ describe('loadModuleConfig from a file', () => {
     );
 
     // WHEN
-    const error = configErrorOf(() => loadModuleConfig(schema, { appName: 'promote', configPath: file }));
+    const error = catchConfigError(() => loadModuleConfig(schema, { appName: 'promote', configPath: file }));
 
     // THEN
     expect(error.source).toBe(file);
@@ -365,7 +356,7 @@ describe('loadModuleConfig from a file', () => {
   it('fails when two parameter keys mean the same parameter', () => {
     const file = path.join(dir, 'promote.yaml');
     fs.writeFileSync(file, `${yamlConfig}  targetBucketName: other\n`);
-    const error = configErrorOf(() => loadModuleConfig(schema, { appName: 'promote', configPath: file, allowPlaceholderAccounts: true }));
+    const error = catchConfigError(() => loadModuleConfig(schema, { appName: 'promote', configPath: file, allowPlaceholderAccounts: true }));
     expect(error.issues).toEqual([
       expect.objectContaining({ path: 'target_bucket_name', message: expect.stringContaining('given twice') }),
     ]);

@@ -1,3 +1,4 @@
+import { DUMMY_ACCOUNTS } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -21,8 +22,8 @@ import {
   s3BucketName,
 } from '../src';
 
-const TOOLING = '111111111111';
-const STAGING = '222222222222';
+const TOOLING = DUMMY_ACCOUNTS.tooling;
+const STAGING = DUMMY_ACCOUNTS.source;
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 
 /** The messages of a failed parse, or [] when it succeeded. */

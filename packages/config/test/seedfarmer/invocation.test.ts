@@ -1,10 +1,11 @@
+import { catchConfigError, DUMMY_ACCOUNTS } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ConfigError, deploymentManifestSchema, parseModuleManifests, resolveModuleInvocation, type ModuleManifest } from '../../src';
+import { deploymentManifestSchema, parseModuleManifests, resolveModuleInvocation, type ModuleManifest } from '../../src';
 
-const TOOLING = '111111111111';
-const STAGING = '333333333333';
-const PROD = '444444444444';
+const TOOLING = DUMMY_ACCOUNTS.tooling;
+const STAGING = DUMMY_ACCOUNTS.staging;
+const PROD = DUMMY_ACCOUNTS.prod;
 
 const deployment = deploymentManifestSchema.parse(
   parse(`
@@ -45,15 +46,6 @@ function module(yaml: string): ModuleManifest {
 
 const ENV = { STAGE: 'dev', STAGING_ACCOUNT_ID: STAGING, BUS_NAME: 'mlops-bus' };
 
-function configErrorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('resolveModuleInvocation', () => {
   it('uses the default account and region and encodes parameters as Seedfarmer does', () => {
@@ -188,7 +180,7 @@ parameters:
 `);
 
     // WHEN
-    const error = configErrorOf(() => resolveModuleInvocation({ project: 'mlops', deployment, group: 'promote', module: manifest, env: ENV }));
+    const error = catchConfigError(() => resolveModuleInvocation({ project: 'mlops', deployment, group: 'promote', module: manifest, env: ENV }));
 
     // THEN
     expect(error.source).toBe('Seedfarmer invocation of module promote-pipeline');
@@ -201,12 +193,12 @@ parameters:
   });
 
   it('fails when the alias, the region or an environment variable is unknown', () => {
-    const unknownAlias = configErrorOf(() =>
+    const unknownAlias = catchConfigError(() =>
       resolveModuleInvocation({ project: 'mlops', deployment, group: 'promote', module: module('name: m\npath: p\ntargetAccount: prod\n'), env: ENV }),
     );
     expect(unknownAlias.issues).toEqual([expect.objectContaining({ path: 'targetAccount', message: expect.stringContaining('aliases: tooling, staging') })]);
 
-    const unmappedRegion = configErrorOf(() =>
+    const unmappedRegion = catchConfigError(() =>
       resolveModuleInvocation({
         project: 'mlops',
         deployment,
@@ -217,7 +209,7 @@ parameters:
     );
     expect(unmappedRegion.issues.map((i) => i.path)).toEqual(['targetRegion']);
 
-    const missingEnv = configErrorOf(() =>
+    const missingEnv = catchConfigError(() =>
       resolveModuleInvocation({ project: 'mlops', deployment, group: 'promote', module: module('name: m\npath: p\ntargetAccount: staging\n'), env: {} }),
     );
     expect(missingEnv.issues.map((i) => i.message)).toEqual([

@@ -1,7 +1,7 @@
+import { catchConfigError, DUMMY_ACCOUNTS } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
-  ConfigError,
   deploySpecSchema,
   deploymentManifestSchema,
   issuesFromZod,
@@ -11,8 +11,8 @@ import {
   seedfarmerProjectSchema,
 } from '../../src';
 
-const TOOLING = '111111111111';
-const STAGING = '333333333333';
+const TOOLING = DUMMY_ACCOUNTS.tooling;
+const STAGING = DUMMY_ACCOUNTS.staging;
 
 const DEPLOYMENT_YAML = `
 name: mlops
@@ -43,15 +43,6 @@ targetAccountMappings:
       - region: eu-west-1
 `;
 
-function configErrorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('seedfarmerProjectSchema', () => {
   it('accepts a seedfarmer.yaml that fails on unknown manifest fields', () => {
@@ -166,7 +157,7 @@ parameters:
     );
 
     // WHEN
-    const error = configErrorOf(() => parseModuleManifests(text, 'manifests/example/promote.yaml'));
+    const error = catchConfigError(() => parseModuleManifests(text, 'manifests/example/promote.yaml'));
 
     // THEN
     expect(error.source).toBe('manifests/example/promote.yaml');
@@ -176,7 +167,7 @@ parameters:
   });
 
   it('fails when two modules of a group share a name', () => {
-    const error = configErrorOf(() => parseModuleManifests('name: a\npath: apps/a\n---\nname: a\npath: apps/b\n'));
+    const error = catchConfigError(() => parseModuleManifests('name: a\npath: apps/a\n---\nname: a\npath: apps/b\n'));
     expect(error.issues).toEqual([expect.objectContaining({ path: '[1].name', message: expect.stringContaining('document [0]') })]);
   });
 });
