@@ -96,6 +96,13 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
             inputs: ['default', '^production'],
             outputs: ['{projectRoot}/test-results.json'],
           },
+          // `cdk synth` of one app (needs its configuration: -c config=... or Seedfarmer variables).
+          'synth:silent': {
+            cache: true,
+            dependsOn: ['^compile'],
+            inputs: ['production', '^production'],
+            outputs: ['{projectRoot}/cdk.out'],
+          },
           stage: {
             cache: true,
             dependsOn: ['^compile'],
