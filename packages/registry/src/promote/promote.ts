@@ -305,6 +305,12 @@ export function buildCreateModelPackageInput(
       carried[field] = source[field];
     }
   }
+  // Validation jobs run as ValidationRole; a role of another account cannot run them here, and
+  // SageMaker would fail the registration, so such a specification stays behind.
+  const validationRole = source.ValidationSpecification?.ValidationRole;
+  if (validationRole !== undefined && validationRole.split(':')[4] !== options.targetAccount) {
+    delete carried.ValidationSpecification;
+  }
   const rewritten = dropSourceEtags(rewriteS3Uris(carried, options.targetBucket)) as Partial<CreateModelPackageInput>;
   return {
     ...rewritten,

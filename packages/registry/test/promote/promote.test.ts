@@ -274,10 +274,18 @@ describe('buildCreateModelPackageInput', () => {
       ModelPackageRegistrationType: 'Registered',
       ModelCard: { ModelCardStatus: 'Draft' },
       MetadataProperties: { ProjectId: 'p-abc' },
-      ValidationSpecification: { ValidationRole: `arn:aws:iam::${SOURCE_ACCOUNT}:role/validation` },
       AdditionalInferenceSpecifications: [{ Name: 'cpu', Containers: [{ ModelDataUrl: 's3://target-artifacts/churn/v3/model.tar.gz' }] }],
     });
     expect(input).not.toHaveProperty('Tags');
+  });
+
+  it('leaves behind a validation specification whose role belongs to the source account', () => {
+    expect(buildCreateModelPackageInput(source, options)).not.toHaveProperty('ValidationSpecification');
+    const own = { ...source, ValidationSpecification: { ...source.ValidationSpecification!, ValidationRole: `arn:aws:iam::${TARGET_ACCOUNT}:role/validation` } };
+    expect(buildCreateModelPackageInput(own, options).ValidationSpecification).toMatchObject({
+      ValidationRole: `arn:aws:iam::${TARGET_ACCOUNT}:role/validation`,
+      ValidationProfiles: [expect.objectContaining({ ProfileName: 'smoke' })],
+    });
   });
 
   it('encrypts the package with the target key when the source package is encrypted', () => {
