@@ -75,7 +75,7 @@ export class MlopsApp extends awscdk.AwsCdkTypeScriptApp {
     this.gitignore.exclude('/vendor/', 'cdk-exports.json', 'policy-validation-report.json');
 
     const install = [
-      // Never take aws-cdk@latest: it is an accidental 3.0.0 that cannot read current assemblies.
+      // Never the `latest` tag of the CLI: it is an accidental 3.0.0 that cannot read current assemblies.
       `npm install -g aws-cdk@${VERSIONS.cdkCli}`,
       // Dev dependencies include private workspace packages that no registry serves.
       'npm pkg delete devDependencies',

@@ -13,7 +13,7 @@ export interface VitestOptions {
  *
  * vitest never type-checks, so the test task runs `tsc` over src and test first. The vitest JSON
  * report (`test-results.json`) feeds the workspace's one-line `N passed, N failed` summary,
- * and nx restores it from cache. There is deliberately no `--passWithNoTests`.
+ * and nx restores it from cache. Deliberately, nothing lets a package without tests pass.
  */
 export function useVitest(project: typescript.TypeScriptProject, options: VitestOptions = {}) {
   project.addDevDeps(`vitest@${VERSIONS.vitest}`, `@types/node@${VERSIONS.nodeTypes}`);

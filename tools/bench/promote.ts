@@ -4,94 +4,9 @@
  *  (b) artifact bytes passing through the build host when promoting a 6 GB artifact set.
  */
 import { copyArtifacts, latestApprovedModelPackage } from '@sagemaker-mlops/registry';
+import { BENCH_ACCOUNT, fakeRegistry, fakeS3 } from './fixtures/aws-fakes';
 
 const GiB = 1024 ** 3;
-
-interface Command {
-  constructor: { name: string };
-  input: Record<string, any>;
-}
-
-/** A model registry holding `versions` packages, every third approved, and a call counter. */
-function fakeRegistry(versions: number) {
-  const packages = Array.from({ length: versions }, (_, i) => ({
-    ModelPackageArn: `arn:aws:sagemaker:eu-west-1:000000000000:model-package/bench/${i + 1}`,
-    ModelPackageVersion: i + 1,
-    CreationTime: new Date(Date.UTC(2024, 0, 1) + i * 60_000),
-    ModelApprovalStatus: (i + 1) % 3 === 0 || i === versions - 1 ? 'Approved' : 'PendingManualApproval',
-  }));
-  const calls: string[] = [];
-  return {
-    calls,
-    async send(command: Command) {
-      calls.push(command.constructor.name);
-      const input = command.input;
-      if (command.constructor.name === 'ListModelPackagesCommand') {
-        const filtered = packages
-          .filter((p) => !input.ModelApprovalStatus || p.ModelApprovalStatus === input.ModelApprovalStatus)
-          .sort((a, b) => (input.SortOrder === 'Descending' ? -1 : 1) * (a.CreationTime.getTime() - b.CreationTime.getTime()));
-        const start = Number(input.NextToken ?? 0);
-        const size = input.MaxResults ?? 10;
-        const page = filtered.slice(start, start + size);
-        return { ModelPackageSummaryList: page, NextToken: start + size < filtered.length ? String(start + size) : undefined };
-      }
-      if (command.constructor.name === 'DescribeModelPackageCommand') {
-        return packages.find((p) => p.ModelPackageArn === input.ModelPackageName);
-      }
-      throw new Error(`unexpected ${command.constructor.name}`);
-    },
-  };
-}
-
-/** An S3 that holds the artifact set and counts every body byte sent or received. */
-function fakeS3(objects: Record<string, number>) {
-  let bodyBytes = 0;
-  let serverSideBytes = 0;
-  const calls: Record<string, number> = {};
-  return {
-    get bodyBytes() {
-      return bodyBytes;
-    },
-    get serverSideBytes() {
-      return serverSideBytes;
-    },
-    calls,
-    async send(command: Command) {
-      const name = command.constructor.name;
-      calls[name] = (calls[name] ?? 0) + 1;
-      const input = command.input;
-      switch (name) {
-        case 'HeadObjectCommand': {
-          const size = input.Bucket === 'source' ? objects[input.Key] : undefined;
-          if (size === undefined) throw Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
-          return { ContentLength: size, ETag: `"${input.Key}"`, ContentType: 'application/octet-stream', Metadata: {} };
-        }
-        case 'ListObjectsV2Command':
-          return { Contents: [], KeyCount: 0 };
-        case 'CopyObjectCommand':
-          serverSideBytes += objects[decodeURIComponent(String(input.CopySource)).replace(/^source\//, '')] ?? 0;
-          return { CopyObjectResult: { ETag: '"copy"' } };
-        case 'CreateMultipartUploadCommand':
-          return { UploadId: 'upload' };
-        case 'UploadPartCopyCommand': {
-          const [, from, to] = /bytes=(\d+)-(\d+)/.exec(input.CopySourceRange)!;
-          serverSideBytes += Number(to) - Number(from) + 1;
-          return { CopyPartResult: { ETag: `"part-${input.PartNumber}"` } };
-        }
-        case 'CompleteMultipartUploadCommand':
-          return {};
-        case 'GetObjectCommand':
-        case 'PutObjectCommand':
-        case 'UploadPartCommand':
-          // Any of these would move artifact bytes through this host.
-          bodyBytes += Number(input.ContentLength ?? objects[input.Key] ?? 0);
-          return {};
-        default:
-          throw new Error(`unexpected ${name}`);
-      }
-    },
-  };
-}
 
 export interface BenchRow {
   readonly measure: string;
@@ -117,7 +32,7 @@ export async function promoteBenchmarks(): Promise<BenchRow[]> {
     s3,
     uris: Object.keys(artifacts).map((k) => `s3://source/${k}`),
     targetBucket: 'target',
-    sourceAccount: '000000000000',
+    sourceAccount: BENCH_ACCOUNT,
   });
   const total = Object.values(artifacts).reduce((a, b) => a + b, 0);
   const gb = (n: number) => `${(n / 1e9).toFixed(2)} GB`;

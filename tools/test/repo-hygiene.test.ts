@@ -12,7 +12,7 @@ const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--excl
 const ACCOUNT_LITERALS_ALLOWED = [
   /^manifests\//,
   /^packages\/test-utils\//,
-  /^tools\/bench\//, // benchmark fixtures
+  /(^|\/)fixtures?\//, // fixtures of tests and benchmarks
   /(^|\/)test\//,
   /\.test\.ts$/,
   /^package-lock\.json$/,

@@ -1,4 +1,4 @@
-import { DUMMY_ACCOUNTS, DUMMY_REGION } from './accounts';
+import { DUMMY_ACCOUNTS, DUMMY_REGION } from './fixture-accounts';
 
 /** The shape of `@sagemaker-mlops/config`'s ConfigError, without depending on that package. */
 export interface ConfigErrorLike extends Error {

@@ -1,4 +1,4 @@
-export * from './accounts';
+export * from './fixture-accounts';
 export * from './app';
 export * from './nag';
 export * from './snapshot';
