@@ -1,5 +1,4 @@
 export * from './bundled-tool';
-export * from './dead-letter-queue';
 export * from './encryption-key';
 export * from './model-registry-access';
 export * from './endpoint';

@@ -5,9 +5,9 @@ import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestApp, dummyEnv, expectNoNagFindings } from '@sagemaker-mlops/test-utils';
+import { createTestApp, dummyEnv } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
-import { BundledTool, DeadLetterQueue, EncryptionKey, SecureBucket } from '../src';
+import { BundledTool, EncryptionKey, SecureBucket } from '../src';
 
 function toolDir() {
   const dir = mkdtempSync(join(tmpdir(), 'tool-'));
@@ -24,20 +24,6 @@ describe('EncryptionKey', () => {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ EnableKeyRotation: true, Description: 'test key' }),
     });
-  });
-});
-
-describe('DeadLetterQueue', () => {
-  it('is encrypted, TLS-only and keeps messages 14 days', () => {
-    const app = createTestApp();
-    const stack = new Stack(app, 'Test', { env: dummyEnv('tooling') });
-    new DeadLetterQueue(stack, 'Dlq');
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
-    });
-    expectNoNagFindings(app);
   });
 });
 

@@ -3,13 +3,13 @@ import {
   Duration,
   Stack,
   Token,
-  Validations,
   aws_events as events,
   aws_events_targets as targets,
   aws_iam as iam,
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { DeadLetterQueue } from './dead-letter-queue';
 import { assertAccountIds, assertNonEmpty, assertUnique } from './private/validation';
 
 /** EventBridge accepts 0 to 185 retry attempts for a target. */
@@ -92,7 +92,7 @@ export class EventForwardingRule extends Construct {
       );
     }
 
-    this.deadLetterQueue = props.deadLetterQueue ?? createDeadLetterQueue(this);
+    this.deadLetterQueue = props.deadLetterQueue ?? new DeadLetterQueue(this, 'DeadLetterQueue').queue;
 
     const stack = Stack.of(this);
     this.role = new iam.Role(this, 'Role', {
@@ -205,20 +205,6 @@ export function allowPutEventsFrom(eventBus: events.IEventBus, sourceAccounts: s
       },
     });
   });
-}
-
-function createDeadLetterQueue(scope: Construct): sqs.Queue {
-  const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
-    // SSE-SQS rather than KMS: EventBridge cannot use the AWS managed key alias/aws/sqs to send messages.
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
-  Validations.of(queue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason: 'This queue is the dead-letter queue of the forwarding rule; a dead-letter queue needs no dead-letter queue of its own.',
-  });
-  return queue;
 }
 
 function validateRetryPolicy(retryAttempts: number, maxEventAge: Duration): void {

@@ -37,5 +37,7 @@ export type {
   SamplePipelineExecutionStateChangeOptions,
   SampleSageMakerPipelineExecutionStatusChangeOptions,
 } from './samples';
+export { DeadLetterQueue } from './dead-letter-queue';
+export type { DeadLetterQueueProps } from './dead-letter-queue';
 export { CrossAccountEventBus, EventForwardingRule, allowPutEventsFrom } from './forwarding';
 export type { CrossAccountEventBusProps, EventForwardingRuleProps } from './forwarding';

@@ -13,14 +13,13 @@ import {
   acknowledgeGrantWildcards,
   acknowledgePipelineArtifactGrants,
   BundledTool,
-  DeadLetterQueue,
   EncryptionKey,
   endpointName,
   endpointTestRoleName,
   onlyResourcesOf,
   SecureBucket,
 } from '@sagemaker-mlops/constructs';
-import { codeCommitBranchPush, gitPushTrigger, modelPackageStateChange } from '@sagemaker-mlops/events';
+import { codeCommitBranchPush, DeadLetterQueue, gitPushTrigger, modelPackageStateChange } from '@sagemaker-mlops/events';
 import { cdkBootstrapRole } from '@sagemaker-mlops/iam';
 import { bundlePath, PIPELINE_VARIABLES_FILE } from '@sagemaker-mlops/registry';
 import { Construct } from 'constructs';

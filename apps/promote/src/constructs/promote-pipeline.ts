@@ -10,12 +10,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   acknowledgePipelineArtifactGrants,
   BundledTool,
-  DeadLetterQueue,
   EncryptionKey,
   nagReferencePrefix,
   SecureBucket,
 } from '@sagemaker-mlops/constructs';
-import { modelPackageStateChange } from '@sagemaker-mlops/events';
+import { DeadLetterQueue, modelPackageStateChange } from '@sagemaker-mlops/events';
 import { bundlePath } from '@sagemaker-mlops/registry';
 import { Construct } from 'constructs';
 

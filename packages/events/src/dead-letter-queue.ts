@@ -5,9 +5,10 @@ import { Construct } from 'constructs';
 
 export interface DeadLetterQueueProps {
   /**
-   * Key that encrypts the messages.
+   * Key that encrypts the messages; EventBridge must be allowed to use it.
    *
-   * @default - SQS-managed encryption (SSE-SQS)
+   * @default - SQS-managed encryption (SSE-SQS): EventBridge cannot send to a queue encrypted with the
+   * AWS managed key alias/aws/sqs
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -19,7 +20,7 @@ export interface DeadLetterQueueProps {
 }
 
 /**
- * An encrypted, TLS-only SQS queue that holds events a target could not receive.
+ * An encrypted, TLS-only SQS queue that holds events a rule target could not receive.
  */
 export class DeadLetterQueue extends Construct {
   public readonly queue: sqs.Queue;
