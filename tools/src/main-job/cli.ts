@@ -25,7 +25,7 @@ async function main(argv: string[]) {
   const apps = [...new Set(runs.map((r) => r.appDir))];
   for (const appDir of apps) stageModule(appDir);
 
-  const results = await runPool(runs, parallel, (run) => synthModule(run, outdirFor(run, runs)));
+  const results = await runPool(runs, parallel, (run) => synthModule(run, outdirFor(run)));
   printTable(results);
   const failed = results.filter((r) => !r.ok);
   for (const f of failed) {
@@ -35,7 +35,7 @@ async function main(argv: string[]) {
 }
 
 /** Each app's assembly lives under apps/<app>/cdk.out, one folder per module of the deployment. */
-function outdirFor(run: ModuleRun, _all: ModuleRun[]) {
+function outdirFor(run: ModuleRun) {
   return join(run.appDir, 'cdk.out', run.moduleName);
 }
 
