@@ -23,8 +23,8 @@ export interface MlopsAppOptions {
  *
  * Seedfarmer zips only the module folder (no hidden files, no dist/, build/, node_modules/ or
  * cdk.out/), so it cannot see the workspace libraries. The `stage` task packs them into
- * `vendor/*.tgz` inside the app, and the generated deployspec installs from there: nothing but
- * the npm registry and the bundle is needed in CodeBuild.
+ * `vendor/*.tgz` inside the app, with a manifest and lockfile for them, and the generated deployspec
+ * installs from there with `npm ci`: nothing but the npm registry and the bundle is needed in CodeBuild.
  */
 export class MlopsApp extends awscdk.AwsCdkTypeScriptApp {
   constructor(root: WorkspaceRoot, options: MlopsAppOptions) {
@@ -77,10 +77,10 @@ export class MlopsApp extends awscdk.AwsCdkTypeScriptApp {
     const install = [
       // Never the `latest` tag of the CLI: it is an accidental 3.0.0 that cannot read current assemblies.
       `npm install -g aws-cdk@${VERSIONS.cdkCli}`,
-      // Dev dependencies include private workspace packages that no registry serves.
-      'npm pkg delete devDependencies',
-      // ./ keeps npm from reading vendor/x.tgz as a GitHub repository shorthand.
-      'npm install --no-audit --no-fund ./vendor/*.tgz',
+      // The stage task's manifest and lockfile: no dev dependencies (they name private workspace
+      // packages), the workspace libraries from vendor/*.tgz, every version pinned.
+      'cp vendor/package.json vendor/package-lock.json .',
+      'npm ci --no-audit --no-fund',
     ];
     new YamlFile(this, 'deployspec.yaml', {
       obj: {

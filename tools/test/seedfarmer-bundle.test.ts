@@ -64,6 +64,15 @@ describe.each(apps)('apps/%s as a Seedfarmer module', (app) => {
     expect(existsSync(join(moduleDir, '.projen'))).toBe(false);
   });
 
+  it('ships a manifest without dev dependencies and a lockfile that pins every package', () => {
+    const manifest = JSON.parse(readFileSync(join(moduleDir, 'vendor', 'package.json'), 'utf8'));
+    expect(manifest.devDependencies).toBeUndefined();
+    expect(manifest.dependencies['@sagemaker-mlops/config']).toMatch(/^file:vendor\/sagemaker-mlops-config-.*\.tgz$/);
+    const lock = JSON.parse(readFileSync(join(moduleDir, 'vendor', 'package-lock.json'), 'utf8'));
+    expect(lock.packages['node_modules/aws-cdk-lib'].version).toBe(manifest.dependencies['aws-cdk-lib']);
+    expect(lock.packages['node_modules/@sagemaker-mlops/registry'].resolved).toMatch(/^file:vendor\//);
+  });
+
   it('installs with the deployspec install commands', () => {
     for (const command of spec.deploy.phases.install?.commands ?? []) {
       execSync(command, { cwd: moduleDir, env: shellEnv, stdio: 'pipe', shell: '/bin/bash' });
