@@ -1,6 +1,6 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { ModuleContext } from '@sagemaker-mlops/config';
-import { applyPermissionsBoundary } from '@sagemaker-mlops/iam';
+import { applyModuleBoundary } from '@sagemaker-mlops/iam';
 import type { EndpointDeployConfig } from './config';
 import { prepareSeedCode } from './seed';
 import { EndpointDeployStack } from './stacks/endpoint-deploy-stack';
@@ -29,7 +29,6 @@ export function buildEndpointDeployApp(app: App, module: ModuleContext, config: 
   });
   Tags.of(stack).add('sagemaker:project-id', config.projectId);
   Tags.of(stack).add('sagemaker:project-name', config.projectName);
-  if (config.permissionsBoundaryName) applyPermissionsBoundary(stack, { name: config.permissionsBoundaryName });
-  else if (module.permissionsBoundaryArn) applyPermissionsBoundary(stack, { arn: module.permissionsBoundaryArn });
+  applyModuleBoundary(stack, { name: config.permissionsBoundaryName, seedfarmerArn: module.permissionsBoundaryArn });
   return stack;
 }

@@ -1,6 +1,6 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { ModuleContext } from '@sagemaker-mlops/config';
-import { applyPermissionsBoundary } from '@sagemaker-mlops/iam';
+import { applyModuleBoundary } from '@sagemaker-mlops/iam';
 import type { PromoteParameters } from './config';
 import { PromotePipelineStack } from './stacks/promote-pipeline-stack';
 import { SourceAccountStack } from './stacks/source-account-stack';
@@ -31,8 +31,6 @@ export function buildPromoteApp(app: App, module: ModuleContext, parameters: Pro
       break;
   }
   Tags.of(stack).add('sagemaker:deployment-stage', module.stackName);
-  const boundary = parameters.permissions_boundary_name ?? undefined;
-  if (boundary) applyPermissionsBoundary(stack, { name: boundary });
-  else if (module.permissionsBoundaryArn) applyPermissionsBoundary(stack, { arn: module.permissionsBoundaryArn });
+  applyModuleBoundary(stack, { name: parameters.permissions_boundary_name, seedfarmerArn: module.permissionsBoundaryArn });
   return stack;
 }

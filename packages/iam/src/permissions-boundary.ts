@@ -76,3 +76,19 @@ export function applyPermissionsBoundary(scope: Construct, boundary: Permissions
   iam.PermissionsBoundary.of(scope).apply(policy);
   return policy;
 }
+
+/**
+ * Applies a module's permissions boundary: the policy named by the module's own parameter wins over
+ * the one Seedfarmer provides for the deployment (SEEDFARMER_PERMISSIONS_BOUNDARY_ARN); with neither,
+ * nothing is applied.
+ *
+ * @returns the imported boundary policy, if one was applied
+ */
+export function applyModuleBoundary(
+  scope: Construct,
+  boundary: { readonly name?: string; readonly seedfarmerArn?: string },
+): iam.IManagedPolicy | undefined {
+  if (boundary.name) return applyPermissionsBoundary(scope, { name: boundary.name });
+  if (boundary.seedfarmerArn) return applyPermissionsBoundary(scope, { arn: boundary.seedfarmerArn });
+  return undefined;
+}

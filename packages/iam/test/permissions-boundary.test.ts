@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { describe, expect, test } from 'vitest';
-import { applyPermissionsBoundary } from '../src';
+import { applyModuleBoundary, applyPermissionsBoundary } from '../src';
 
 const STAGING = '333333333333';
 
@@ -136,5 +136,28 @@ describe('applyPermissionsBoundary', () => {
     expect(() => applyPermissionsBoundary(stack, { name: 'b' })).toThrow(
       "A permissions boundary was already applied at 'Staging': apply it once per scope.",
     );
+  });
+});
+
+describe('applyModuleBoundary', () => {
+  const env = { account: STAGING, region: 'eu-west-1' };
+  const seedfarmerArn = `arn:aws:iam::${STAGING}:policy/seedfarmer-boundary`;
+
+  test('prefers the module parameter over the Seedfarmer boundary', () => {
+    const stack = stackWithRoles(env);
+    applyModuleBoundary(stack, { name: 'module-boundary', seedfarmerArn });
+    for (const b of boundaries(stack, 'AWS::IAM::Role')) expect(JSON.stringify(b)).toContain('policy/module-boundary');
+  });
+
+  test('falls back to the Seedfarmer boundary', () => {
+    const stack = stackWithRoles(env);
+    applyModuleBoundary(stack, { seedfarmerArn });
+    for (const b of boundaries(stack, 'AWS::IAM::Role')) expect(b).toBe(seedfarmerArn);
+  });
+
+  test('applies nothing without either', () => {
+    const stack = stackWithRoles(env);
+    expect(applyModuleBoundary(stack, {})).toBeUndefined();
+    for (const b of boundaries(stack, 'AWS::IAM::Role')) expect(b).toBeUndefined();
   });
 });
