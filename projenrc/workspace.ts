@@ -114,6 +114,8 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
         },
         parallel: 2,
         neverConnectToCloud: true,
+        // Inside the workspace, not the user's home: a fresh clone must not replay another clone's results.
+        cacheDirectory: '.nx/cache',
       },
     });
   }
