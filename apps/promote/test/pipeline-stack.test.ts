@@ -104,6 +104,19 @@ describe('promote pipeline stack', () => {
     for (const resource of assumed) expect(resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/ActionRole/), 'Arn'] });
   });
 
+  it('may tag the target group it creates, but no model package version', () => {
+    // A version of a group takes the group's tags: CreateModelPackage refuses Tags there (botocore's
+    // sagemaker model, CreateModelPackageInput.Tags), so the promote tool never tags a version.
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const tagging = statements.filter((s: any) => [s.Action].flat().includes('sagemaker:AddTags'));
+    expect(tagging).toEqual([
+      expect.objectContaining({
+        Sid: 'TagTargetGroup',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sagemaker:${DUMMY_REGION}:${DUMMY_ACCOUNTS.tooling}:model-package-group/churn-model`]] },
+      }),
+    ]);
+  });
+
   it('outputs the pipeline and the rule, and all of them as Seedfarmer metadata', () => {
     for (const name of ['PipelineArn', 'PipelineName', 'EventRuleArn', 'EventRuleName', 'PromoteRoleArn', 'metadata']) template.hasOutput(name, {});
     const metadata = template.findOutputs('metadata').metadata.Value;

@@ -287,7 +287,11 @@ export class FakeRegistry {
       if (!this.groups.has(name)) {
         throw awsError('ValidationException', `Model Package Group ${name} does not exist.`);
       }
-      const { ClientToken: _token, Tags: _tags, ModelPackageGroupName: _group, ...fields } = input;
+      // botocore's sagemaker model, CreateModelPackageInput.Tags: with ModelPackageGroupName "you cannot supply a tag argument".
+      if (input.Tags !== undefined) {
+        throw awsError('ValidationException', 'Tags cannot be specified for a model package that belongs to a model package group.');
+      }
+      const { ClientToken: _token, ModelPackageGroupName: _group, ...fields } = input;
       return { ModelPackageArn: this.addPackage(name, fields as Partial<DescribeModelPackageCommandOutput>).ModelPackageArn };
     });
     mock.on(DeleteModelPackageCommand).callsFake((input) => {

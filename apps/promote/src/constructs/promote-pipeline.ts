@@ -175,13 +175,22 @@ export class PromotePipeline extends Construct {
           'sagemaker:DescribeModelPackage',
           'sagemaker:CreateModelPackage',
           'sagemaker:UpdateModelPackage',
-          'sagemaker:AddTags',
           'sagemaker:ListTags',
         ],
         resources: [
           targetArn('model-package-group', props.targetGroupName),
           targetArn('model-package', `${props.targetGroupName}/*`),
         ],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'TagTargetGroup',
+        // Tagging on create is authorized as sagemaker:AddTags ("Provide permissions for tagging
+        // SageMaker AI resources", SageMaker developer guide). Only the group is tagged: a version
+        // of a group takes no Tags (botocore's sagemaker model, CreateModelPackageInput.Tags).
+        actions: ['sagemaker:AddTags'],
+        resources: [targetArn('model-package-group', props.targetGroupName)],
       }),
     );
     role.addToPolicy(

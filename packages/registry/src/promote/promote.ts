@@ -20,7 +20,9 @@ import { checkContainerImages, type EcrClientSource } from './container-images';
 import { copyArtifacts, type CopyArtifactsResult } from './copy-artifacts';
 import {
   CREATED_BY_TAG,
+  PROJECT_ID_KEY,
   PROJECT_ID_TAG,
+  PROJECT_NAME_KEY,
   PROJECT_NAME_TAG,
   PROMOTED_BY_KEY,
   REJECTED_BY_PROMOTION,
@@ -82,13 +84,13 @@ export interface PromoteOptions {
    */
   readonly kmsKeyArn?: string;
   /**
-   * SageMaker project id, tagged on the created group and package.
+   * SageMaker project id, tagged on the created group and recorded in the package's customer metadata.
    *
    * @default - no tag
    */
   readonly projectId?: string;
   /**
-   * SageMaker project name, tagged on the created group and package.
+   * SageMaker project name, tagged on the created group and recorded in the package's customer metadata.
    *
    * @default - no tag
    */
@@ -319,12 +321,16 @@ export function buildCreateModelPackageInput(
       : {}),
     ModelPackageGroupName: options.targetGroupName,
     ModelApprovalStatus: 'Approved',
+    // No Tags: a version of a group "uses the tags associated with the model group", and with
+    // ModelPackageGroupName "you cannot supply a tag argument" (botocore's sagemaker model,
+    // CreateModelPackageInput.Tags). The project is tagged on the group and recorded here.
     CustomerMetadataProperties: {
       ...rewritten.CustomerMetadataProperties,
       [SOURCE_MODEL_PACKAGE_ARN_KEY]: sourceArn,
       [PROMOTED_BY_KEY]: options.promotedBy,
+      ...(options.projectId !== undefined ? { [PROJECT_ID_KEY]: options.projectId } : {}),
+      ...(options.projectName !== undefined ? { [PROJECT_NAME_KEY]: options.projectName } : {}),
     },
-    ...(projectTags(options).length > 0 ? { Tags: projectTags(options) } : {}),
     ClientToken: clientTokenFor(sourceArn, options.targetAccount, options.targetGroupName),
   };
 }

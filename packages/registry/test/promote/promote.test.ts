@@ -50,10 +50,6 @@ describe('promote', () => {
         'mlops:source-model-package-arn': latest.ModelPackageArn,
         'mlops:promoted-by': 'mlops-churn-promote',
       },
-      Tags: [
-        { Key: 'sagemaker:project-id', Value: 'p-abc123' },
-        { Key: 'sagemaker:project-name', Value: 'churn' },
-      ],
       ClientToken: clientTokenFor(latest.ModelPackageArn, TARGET_ACCOUNT, 'churn-prod'),
     });
     expect(input.InferenceSpecification!.Containers![0].ModelDataUrl).toBe('s3://target-artifacts/churn/v2/model.tar.gz');
@@ -74,6 +70,28 @@ describe('promote', () => {
       rejected: [],
       checkedImages: [`${SOURCE_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/churn-inference:1.0`],
     });
+  });
+
+  it('registers the version without Tags and records the project in its customer metadata', async () => {
+    // GIVEN a target registry that, like SageMaker, refuses Tags on a version of a group
+    // (botocore's sagemaker model, CreateModelPackageInput.Tags: "you cannot supply a tag argument")
+    const world = promoteWorld();
+    world.addSourceVersion('Approved', 'churn/v1');
+
+    // WHEN
+    const report = await world.run();
+
+    // THEN the version carries the project in its metadata; the group carries the tags
+    expect(report.status).toBe('promoted');
+    const input = world.mocks.targetSageMaker.commandCalls(CreateModelPackageCommand)[0].args[0].input as CreateModelPackageInput;
+    expect(input).not.toHaveProperty('Tags');
+    expect(input.CustomerMetadataProperties).toMatchObject({ 'mlops:project-id': 'p-abc123', 'mlops:project-name': 'churn' });
+    expect(world.target.groups.get('churn-prod')?.tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'sagemaker:project-id', Value: 'p-abc123' },
+        { Key: 'sagemaker:project-name', Value: 'churn' },
+      ]),
+    );
   });
 
   it('does nothing on a second run for the same package: no copy, no new version', async () => {
