@@ -291,6 +291,9 @@ export class FakeRegistry {
       if (input.Tags !== undefined) {
         throw awsError('ValidationException', 'Tags cannot be specified for a model package that belongs to a model package group.');
       }
+      if (input.SourceUri !== undefined && input.InferenceSpecification !== undefined) {
+        throw awsError('ValidationException', 'SourceUri and InferenceSpecification cannot be specified together.');
+      }
       const { ClientToken: _token, ModelPackageGroupName: _group, ...fields } = input;
       return { ModelPackageArn: this.addPackage(name, fields as Partial<DescribeModelPackageCommandOutput>).ModelPackageArn };
     });

@@ -151,7 +151,15 @@ export interface PromotionReport {
 /** SageMaker statuses of a target copy that do not count as an existing promotion. */
 const DEAD_PACKAGE_STATUSES = new Set(['Failed', 'Deleting']);
 
-/** Fields of a model package description that CreateModelPackage accepts, carried to the target. */
+/**
+ * Fields of a model package description that CreateModelPackage accepts, carried to the target.
+ *
+ * SourceUri is not carried: it names what a package is created from, "the model package ARN" to
+ * clone or "the model ARN" to register (botocore's sagemaker model, CreateModelPackageInput.SourceUri),
+ * so it is an alternative to the InferenceSpecification we copy, and the API rejects the two on one
+ * create (the model's text does not say so; the tests' fake registry models it). It would also name
+ * a resource of the source account, which the target cannot use.
+ */
 const CARRIED_FIELDS = [
   'ModelPackageDescription',
   'ModelPackageRegistrationType',
@@ -168,7 +176,6 @@ const CARRIED_FIELDS = [
   'DriftCheckBaselines',
   'AdditionalInferenceSpecifications',
   'SkipModelValidation',
-  'SourceUri',
   'SecurityConfig',
   'ModelCard',
   'ModelLifeCycle',

@@ -94,6 +94,22 @@ describe('promote', () => {
     );
   });
 
+  it('registers a source version that has a SourceUri with its InferenceSpecification only', async () => {
+    // GIVEN a version registered from a model of the source account (SourceUri names it)
+    const world = promoteWorld();
+    const v1 = world.addSourceVersion('Approved', 'churn/v1');
+    v1.SourceUri = `arn:aws:sagemaker:eu-west-1:${SOURCE_ACCOUNT}:model/churn-model-1`;
+
+    // WHEN
+    const report = await world.run();
+
+    // THEN the target version is defined by the copied InferenceSpecification alone
+    expect(report.status).toBe('promoted');
+    const input = world.mocks.targetSageMaker.commandCalls(CreateModelPackageCommand)[0].args[0].input as CreateModelPackageInput;
+    expect(input).not.toHaveProperty('SourceUri');
+    expect(input.InferenceSpecification?.Containers?.[0].ModelDataUrl).toBe('s3://target-artifacts/churn/v1/model.tar.gz');
+  });
+
   it('does nothing on a second run for the same package: no copy, no new version', async () => {
     // GIVEN a completed promotion
     const world = promoteWorld();
