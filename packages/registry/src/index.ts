@@ -92,7 +92,9 @@ export {
 } from './promote/environment';
 export {
   CREATED_BY_TAG,
+  PROJECT_ID_KEY,
   PROJECT_ID_TAG,
+  PROJECT_NAME_KEY,
   PROJECT_NAME_TAG,
   PROMOTED_BY_KEY,
   REJECTED_BY_PROMOTION,
@@ -100,6 +102,7 @@ export {
 } from './promote/lineage';
 export {
   buildCreateModelPackageInput,
+  carriedModelPackageFields,
   clientTokenFor,
   promote,
   type PromoteClients,

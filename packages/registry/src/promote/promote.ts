@@ -255,7 +255,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionReport>
   });
   const copy = await copyArtifacts({
     s3: options.clients.s3,
-    uris: collectS3Uris(source),
+    uris: collectS3Uris(carriedModelPackageFields(source, options.targetAccount)),
     targetBucket: options.targetBucket,
     sourceAccount: options.sourceGroupArn.account,
     targetAccount: options.targetAccount,
@@ -308,18 +308,7 @@ export function buildCreateModelPackageInput(
   >,
 ): CreateModelPackageInput {
   const sourceArn = requireArn(source);
-  const carried: Record<string, unknown> = {};
-  for (const field of CARRIED_FIELDS) {
-    if (source[field] !== undefined) {
-      carried[field] = source[field];
-    }
-  }
-  // Validation jobs run as ValidationRole; a role of another account cannot run them here, and
-  // SageMaker would fail the registration, so such a specification stays behind.
-  const validationRole = source.ValidationSpecification?.ValidationRole;
-  if (validationRole !== undefined && validationRole.split(':')[4] !== options.targetAccount) {
-    delete carried.ValidationSpecification;
-  }
+  const carried = carriedModelPackageFields(source, options.targetAccount);
   const rewritten = dropSourceEtags(rewriteS3Uris(carried, options.targetBucket)) as Partial<CreateModelPackageInput>;
   return {
     ...rewritten,
@@ -340,6 +329,28 @@ export function buildCreateModelPackageInput(
     },
     ClientToken: clientTokenFor(sourceArn, options.targetAccount, options.targetGroupName),
   };
+}
+
+/**
+ * The fields of `source` that its promoted copy carries, as in the source (URIs not rewritten): every
+ * field CreateModelPackage accepts, less what cannot work in the target account. Its S3 URIs are
+ * the artifacts to copy, and only those: an artifact of a field left behind is not needed, and
+ * may no longer exist.
+ */
+export function carriedModelPackageFields(source: DescribeModelPackageCommandOutput, targetAccount: string): Record<string, unknown> {
+  const carried: Record<string, unknown> = {};
+  for (const field of CARRIED_FIELDS) {
+    if (source[field] !== undefined) {
+      carried[field] = source[field];
+    }
+  }
+  // Validation jobs run as ValidationRole; a role of another account cannot run them here, and
+  // SageMaker would fail the registration, so such a specification stays behind.
+  const validationRole = source.ValidationSpecification?.ValidationRole;
+  if (validationRole !== undefined && validationRole.split(':')[4] !== targetAccount) {
+    delete carried.ValidationSpecification;
+  }
+  return carried;
 }
 
 /**

@@ -91,7 +91,7 @@ describe('promoteFromEnvironment', () => {
     expect(reportPath).toBe('out/report.json');
     expect(report.status).toBe('promoted');
     expect(world.mocks.targetSageMaker).toHaveReceivedCommandWith(CreateModelPackageCommand, { ModelPackageGroupName: 'churn-prod' });
-    expect(formatPromotionSummary(report)).toMatch(/^promoted: arn:aws:sagemaker:eu-west-1:444444444444:model-package\/churn\/1 -> .* \(12 objects copied, 0 already present, \d+ bytes copied server-side\)$/);
+    expect(formatPromotionSummary(report)).toMatch(/^promoted: arn:aws:sagemaker:eu-west-1:444444444444:model-package\/churn\/1 -> .* \(11 objects copied, 0 already present, \d+ bytes copied server-side\)$/);
   });
 
   it('fails when the environment is invalid, before any AWS call', async () => {

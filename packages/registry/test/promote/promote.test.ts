@@ -1,5 +1,5 @@
 import { BatchGetImageCommand } from '@aws-sdk/client-ecr';
-import { CopyObjectCommand, CreateMultipartUploadCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, CreateMultipartUploadCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
@@ -56,7 +56,7 @@ describe('promote', () => {
     expect(input.SamplePayloadUrl).toBe('s3://target-artifacts/churn/v2/sample-payload.tar.gz');
     expect(collectS3Uris(input).every((uri) => uri.startsWith('s3://target-artifacts/churn/v2/'))).toBe(true);
     // AND every artifact object is in the target bucket, encrypted with the key
-    expect(report.copy.copied).toHaveLength(12);
+    expect(report.copy.copied).toHaveLength(11);
     expect(world.s3.get('s3://target-artifacts/churn/v2/llm/weights-00001.safetensors')?.sse).toEqual({
       ServerSideEncryption: 'aws:kms',
       SSEKMSKeyId: KMS_KEY,
@@ -108,6 +108,22 @@ describe('promote', () => {
     const input = world.mocks.targetSageMaker.commandCalls(CreateModelPackageCommand)[0].args[0].input as CreateModelPackageInput;
     expect(input).not.toHaveProperty('SourceUri');
     expect(input.InferenceSpecification?.Containers?.[0].ModelDataUrl).toBe('s3://target-artifacts/churn/v1/model.tar.gz');
+  });
+
+  it('copies no artifact of a validation specification it leaves behind, even one that no longer exists', async () => {
+    // GIVEN a version whose validation specification runs as a source-account role (left behind),
+    // and whose validation input is gone
+    const world = promoteWorld();
+    world.addSourceVersion('Approved', 'churn/v1');
+    world.s3.objects.delete('s3://source-artifacts/churn/v1/validation-input/part-0.csv');
+
+    // WHEN
+    const report = await world.run();
+
+    // THEN the promotion completes without the validation input
+    expect(report.status).toBe('promoted');
+    expect(report.copy.copied.map((c) => c.sourceUri)).not.toContain('s3://source-artifacts/churn/v1/validation-input/part-0.csv');
+    expect(world.mocks.s3).not.toHaveReceivedCommandWith(ListObjectsV2Command, { Prefix: 'churn/v1/validation-input/' });
   });
 
   it('does nothing on a second run for the same package: no copy, no new version', async () => {
@@ -237,7 +253,7 @@ describe('promote', () => {
     // THEN it copies only what was missing and registers the package
     expect(report.status).toBe('promoted');
     expect(report.copy.skipped.length).toBeGreaterThan(0);
-    expect(report.copy.copied.length + report.copy.skipped.length).toBe(12);
+    expect(report.copy.copied.length + report.copy.skipped.length).toBe(11);
     expect(world.target.packages).toHaveLength(1);
   });
 
