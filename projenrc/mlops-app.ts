@@ -1,4 +1,5 @@
 import { YamlFile, awscdk } from 'projen';
+import { FEATURE_FLAGS } from '../packages/test-utils/src/feature-flags';
 import { SharedLibrary } from './shared-library';
 import { COMMON_OPTIONS, WorkspaceRoot } from './workspace';
 import { SCOPE, VERSIONS } from './versions';
@@ -43,6 +44,8 @@ export class MlopsApp extends awscdk.AwsCdkTypeScriptApp {
       // `compile` type-checks instead.
       app: 'npx tsx src/main.ts',
       requireApproval: awscdk.ApprovalLevel.NEVER,
+      // The same flags as every test app (createTestApp), so unit tests synthesize what is deployed.
+      context: { ...FEATURE_FLAGS },
       lambdaAutoDiscover: false,
       edgeLambdaAutoDiscover: false,
       integrationTestAutoDiscover: false,

@@ -3,3 +3,4 @@ export * from './app';
 export * from './nag';
 export * from './snapshot';
 export * from './config';
+export * from './feature-flags';
