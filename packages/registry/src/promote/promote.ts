@@ -10,6 +10,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-sagemaker';
 import type { AwsClient } from '../aws-client';
+import { AccessDeniedError } from '../errors';
 import type { ModelPackageGroupRef } from '../model-registry/arn';
 import { latestApprovedModelPackage } from '../model-registry/latest-approved';
 import { listModelPackages } from '../model-registry/list';
@@ -425,12 +426,29 @@ async function describeTargetCopies(options: PromoteOptions, retry: RetryOptions
   );
   const copies: TargetCopy[] = [];
   for (const d of described) {
-    const sourceArn = d.CustomerMetadataProperties?.[SOURCE_MODEL_PACKAGE_ARN_KEY];
-    if (sourceArn !== undefined && d.ModelPackageArn !== undefined && !DEAD_PACKAGE_STATUSES.has(d.ModelPackageStatus ?? '')) {
+    const metadata = d.CustomerMetadataProperties ?? {};
+    const sourceArn = metadata[SOURCE_MODEL_PACKAGE_ARN_KEY];
+    // Only what this module promoted from its configured group is ours to reconcile: another
+    // promoter's copies (or ours from a group configured before) may name sources this role cannot
+    // read, and their approval is not ours to change.
+    if (
+      sourceArn !== undefined &&
+      metadata[PROMOTED_BY_KEY] === options.promotedBy &&
+      isVersionOfGroup(sourceArn, options.sourceGroupArn) &&
+      d.ModelPackageArn !== undefined &&
+      !DEAD_PACKAGE_STATUSES.has(d.ModelPackageStatus ?? '')
+    ) {
       copies.push({ arn: d.ModelPackageArn, sourceArn, status: d.ModelApprovalStatus, approvalDescription: d.ApprovalDescription });
     }
   }
   return copies;
+}
+
+/** True when `packageArn` is a version of `group` (`arn:…:<region>:<account>:model-package/<group>/<version>`). */
+function isVersionOfGroup(packageArn: string, group: Pick<ModelPackageGroupRef, 'account' | 'region' | 'name'>): boolean {
+  const match = /^arn:[^:]+:sagemaker:([^:]+):(\d{12}):model-package\/([^/]+)\/\d+$/.exec(packageArn);
+  // Without case: SageMaker lower-cases some names in its ARNs (endpoint ARNs, for one).
+  return match !== null && match[1] === group.region && match[2] === group.account && match[3].toLowerCase() === group.name.toLowerCase();
 }
 
 async function propagateRejections(
@@ -451,6 +469,11 @@ async function propagateRejections(
       );
       sourceStatus.set(sourceArn, source.ModelApprovalStatus);
     } catch (error) {
+      if (error instanceof AccessDeniedError) {
+        // Reconciling an older copy must not block promoting the latest approved version.
+        warnings.push(`cannot read the source model package ${sourceArn}, so its target copies are left as they are: ${error.message}`);
+        continue;
+      }
       if (!isNotFound(error)) {
         throw error;
       }

@@ -3,6 +3,7 @@ import { CopyObjectCommand, CreateMultipartUploadCommand, HeadObjectCommand, Lis
 import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
+  DescribeModelPackageCommand,
   ListModelPackagesCommand,
   UpdateModelPackageCommand,
   type CreateModelPackageInput,
@@ -14,6 +15,7 @@ import { collectS3Uris } from '../../src/promote/s3-uris';
 import { awsError, fullModelPackageFields, SOURCE_ACCOUNT, TARGET_ACCOUNT } from '../fakes';
 import { promoteWorld } from './world';
 
+const OTHER_SOURCE_ACCOUNT = '555555555555';
 const KMS_KEY = `arn:aws:kms:eu-west-1:${TARGET_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
 describe('promote', () => {
@@ -205,6 +207,67 @@ describe('promote', () => {
     expect(report.warnings[0]).toMatch(/was not rejected by a promotion; it is left as is/);
     expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(UpdateModelPackageCommand);
     expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(CreateModelPackageCommand);
+  });
+
+  it('leaves alone copies that another promoter made, from another source group, without reading their sources', async () => {
+    // GIVEN the target group also holds a copy made by another module from another account's group,
+    // whose source this role may not read
+    const world = promoteWorld();
+    world.target.addGroup('churn-prod');
+    const foreignSource = `arn:aws:sagemaker:eu-west-1:${OTHER_SOURCE_ACCOUNT}:model-package/churn-other/4`;
+    const foreign = world.target.addPackage('churn-prod', {
+      ModelApprovalStatus: 'Approved',
+      CustomerMetadataProperties: { 'mlops:source-model-package-arn': foreignSource, 'mlops:promoted-by': 'mlops-other-promote' },
+    });
+    world.mocks.sourceSageMaker
+      .on(DescribeModelPackageCommand, { ModelPackageName: foreignSource })
+      .rejects(awsError('AccessDeniedException', 'not authorized to perform: sagemaker:DescribeModelPackage', 400));
+    world.addSourceVersion('Approved', 'churn/v1');
+
+    // WHEN
+    const report = await world.run();
+
+    // THEN our promotion completes and the foreign copy is untouched
+    expect(report.status).toBe('promoted');
+    expect(world.mocks.sourceSageMaker).not.toHaveReceivedCommandWith(DescribeModelPackageCommand, { ModelPackageName: foreignSource });
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommandWith(UpdateModelPackageCommand, { ModelPackageArn: foreign.ModelPackageArn });
+  });
+
+  it('does not reject a copy of a rejected source that another promoter made from the same group', async () => {
+    // GIVEN another module's copy of v1, rejected since in the source
+    const world = promoteWorld();
+    world.target.addGroup('churn-prod');
+    const v1 = world.addSourceVersion('Rejected', 'churn/v1');
+    world.addSourceVersion('Approved', 'churn/v2');
+    const theirs = world.target.addPackage('churn-prod', {
+      ModelApprovalStatus: 'Approved',
+      CustomerMetadataProperties: { 'mlops:source-model-package-arn': v1.ModelPackageArn, 'mlops:promoted-by': 'mlops-other-promote' },
+    });
+
+    // WHEN
+    const report = await world.run();
+
+    // THEN
+    expect(report.rejected).toEqual([]);
+    expect(world.target.find(theirs.ModelPackageArn)?.ModelApprovalStatus).toBe('Approved');
+  });
+
+  it('warns, and goes on, when the source of one of its copies cannot be read', async () => {
+    // GIVEN our copy of v1, whose source this role may no longer describe
+    const world = promoteWorld();
+    const v1 = world.addSourceVersion('Approved', 'churn/v1');
+    await world.run();
+    world.addSourceVersion('Approved', 'churn/v2');
+    world.mocks.sourceSageMaker
+      .on(DescribeModelPackageCommand, { ModelPackageName: v1.ModelPackageArn })
+      .rejects(awsError('AccessDeniedException', 'not authorized to perform: sagemaker:DescribeModelPackage', 400));
+
+    // WHEN
+    const report = await world.run();
+
+    // THEN v2 is promoted and the warning names the source and the action
+    expect(report.status).toBe('promoted');
+    expect(report.warnings).toEqual([expect.stringMatching(new RegExp(`${v1.ModelPackageArn}.*sagemaker:DescribeModelPackage`))]);
   });
 
   it('fails when no source package is approved, and changes nothing in the target', async () => {
