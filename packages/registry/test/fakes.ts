@@ -291,6 +291,10 @@ export class FakeRegistry {
       if (input.Tags !== undefined) {
         throw awsError('ValidationException', 'Tags cannot be specified for a model package that belongs to a model package group.');
       }
+      // botocore's sagemaker model: CustomerMetadataMap has at most 50 entries.
+      if (Object.keys(input.CustomerMetadataProperties ?? {}).length > 50) {
+        throw awsError('ValidationException', "Value at 'customerMetadataProperties' failed to satisfy constraint: Map must have length less than or equal to 50");
+      }
       if (input.SourceUri !== undefined && input.InferenceSpecification !== undefined) {
         throw awsError('ValidationException', 'SourceUri and InferenceSpecification cannot be specified together.');
       }

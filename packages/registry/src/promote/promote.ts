@@ -149,6 +149,9 @@ export interface PromotionReport {
   readonly warnings: string[];
 }
 
+/** botocore's sagemaker model: a CustomerMetadataMap holds 1 to 50 entries. */
+const MAX_CUSTOMER_METADATA_ENTRIES = 50;
+
 /** SageMaker statuses of a target copy that do not count as an existing promotion. */
 const DEAD_PACKAGE_STATUSES = new Set(['Failed', 'Deleting']);
 
@@ -247,6 +250,8 @@ export async function promote(options: PromoteOptions): Promise<PromotionReport>
     return { ...base, status: 'already-promoted', targetModelPackageArn: held.arn, checkedImages: [], copy: NO_COPY };
   }
 
+  // Built before any change, so that a version the API would refuse fails the run at once.
+  const createInput = rejectedByUs === undefined ? buildCreateModelPackageInput(source, options) : undefined;
   const checkedImages = await checkContainerImages({
     ecr: options.clients.ecr,
     describeOutput: source,
@@ -286,7 +291,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionReport>
   const createdModelPackageGroup = targetGroupExists ? false : await createModelPackageGroup(options, retry);
   const created = await send(
     targetSageMaker,
-    new CreateModelPackageCommand(buildCreateModelPackageInput(source, options)),
+    new CreateModelPackageCommand(createInput ?? buildCreateModelPackageInput(source, options)),
     { action: 'sagemaker:CreateModelPackage', resource: options.targetGroupName, account: options.targetAccount },
     retry,
   );
@@ -311,6 +316,23 @@ export function buildCreateModelPackageInput(
   const sourceArn = requireArn(source);
   const carried = carriedModelPackageFields(source, options.targetAccount);
   const rewritten = dropSourceEtags(rewriteS3Uris(carried, options.targetBucket)) as Partial<CreateModelPackageInput>;
+  const lineage: Record<string, string> = {
+    [SOURCE_MODEL_PACKAGE_ARN_KEY]: sourceArn,
+    [PROMOTED_BY_KEY]: options.promotedBy,
+    ...(options.projectId !== undefined ? { [PROJECT_ID_KEY]: options.projectId } : {}),
+    ...(options.projectName !== undefined ? { [PROJECT_NAME_KEY]: options.projectName } : {}),
+  };
+  const customerMetadata = { ...rewritten.CustomerMetadataProperties, ...lineage };
+  const count = Object.keys(customerMetadata).length;
+  if (count > MAX_CUSTOMER_METADATA_ENTRIES) {
+    const own = Object.keys(rewritten.CustomerMetadataProperties ?? {}).length;
+    throw new Error(
+      `The customer metadata of ${sourceArn} has ${own} entries and the promotion adds ${Object.keys(lineage).length} ` +
+        `(${Object.keys(lineage).join(', ')}), which makes ${count}: SageMaker allows at most ${MAX_CUSTOMER_METADATA_ENTRIES} ` +
+        `per model package. Remove at least ${count - MAX_CUSTOMER_METADATA_ENTRIES} entries from the source version ` +
+        '(UpdateModelPackage CustomerMetadataPropertiesToRemove), then run the promotion again.',
+    );
+  }
   return {
     ...rewritten,
     ...(rewritten.SecurityConfig !== undefined && options.kmsKeyArn !== undefined
@@ -321,13 +343,7 @@ export function buildCreateModelPackageInput(
     // No Tags: a version of a group "uses the tags associated with the model group", and with
     // ModelPackageGroupName "you cannot supply a tag argument" (botocore's sagemaker model,
     // CreateModelPackageInput.Tags). The project is tagged on the group and recorded here.
-    CustomerMetadataProperties: {
-      ...rewritten.CustomerMetadataProperties,
-      [SOURCE_MODEL_PACKAGE_ARN_KEY]: sourceArn,
-      [PROMOTED_BY_KEY]: options.promotedBy,
-      ...(options.projectId !== undefined ? { [PROJECT_ID_KEY]: options.projectId } : {}),
-      ...(options.projectName !== undefined ? { [PROJECT_NAME_KEY]: options.projectName } : {}),
-    },
+    CustomerMetadataProperties: customerMetadata,
     ClientToken: clientTokenFor(sourceArn, options.targetAccount, options.targetGroupName),
   };
 }

@@ -270,6 +270,32 @@ describe('promote', () => {
     expect(report.warnings).toEqual([expect.stringMatching(new RegExp(`${v1.ModelPackageArn}.*sagemaker:DescribeModelPackage`))]);
   });
 
+  it('fails when the customer metadata would exceed 50 entries, before copying or creating anything', async () => {
+    // GIVEN a source version with 47 entries: with our 4 (source, promoter, project id and name) it would hold 51
+    const world = promoteWorld();
+    const v1 = world.addSourceVersion('Approved', 'churn/v1');
+    v1.CustomerMetadataProperties = Object.fromEntries(Array.from({ length: 47 }, (_, i) => [`key-${i}`, 'value']));
+
+    // WHEN / THEN
+    await expect(world.run()).rejects.toThrow(
+      /customer metadata.*47 entries.*adds 4 \(mlops:source-model-package-arn, mlops:promoted-by, mlops:project-id, mlops:project-name\).*51.*at most 50/,
+    );
+    expect(world.mocks.s3).not.toHaveReceivedCommand(CopyObjectCommand);
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(CreateModelPackageGroupCommand);
+    expect(world.mocks.targetSageMaker).not.toHaveReceivedCommand(CreateModelPackageCommand);
+  });
+
+  it('registers a version whose customer metadata reaches exactly 50 entries with ours', async () => {
+    const world = promoteWorld();
+    const v1 = world.addSourceVersion('Approved', 'churn/v1');
+    v1.CustomerMetadataProperties = Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`key-${i}`, 'value']));
+
+    const report = await world.run();
+
+    expect(report.status).toBe('promoted');
+    expect(Object.keys(world.target.find(report.targetModelPackageArn)!.CustomerMetadataProperties!)).toHaveLength(50);
+  });
+
   it('fails when no source package is approved, and changes nothing in the target', async () => {
     // GIVEN
     const world = promoteWorld();
