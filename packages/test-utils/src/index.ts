@@ -4,3 +4,4 @@ export * from './nag';
 export * from './snapshot';
 export * from './config';
 export * from './feature-flags';
+export * from './cfn-lint';
