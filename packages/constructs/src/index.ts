@@ -4,3 +4,4 @@ export * from './model-registry-access';
 export * from './endpoint';
 export * from './nag';
 export * from './secure-bucket';
+export * from './target-regions';
