@@ -1,3 +1,4 @@
+import { useEmulatorTests } from './projenrc/emulator';
 import { MlopsApp } from './projenrc/mlops-app';
 import { SharedLibrary } from './projenrc/shared-library';
 import { ToolsProject } from './projenrc/tools-project';
@@ -82,6 +83,15 @@ const apps = [
     workspaceDevDeps: [testUtils],
   }),
 ];
+
+// AWS emulator integration tests (moto), apart from the unit tests: docs/adr/0008-emulator-integration-tests.md.
+// test-utils tests its own harness, compiled or not, so its global setup is the source.
+useEmulatorTests(testUtils, { globalSetup: './src/moto-global-setup.ts' });
+useEmulatorTests(registry);
+for (const app of apps) {
+  // The apps' emulator tests set up the emulated accounts with the SDK clients the runtime tools use.
+  useEmulatorTests(app, { devDeps: ['client-s3', 'client-sagemaker', 'client-sts'].map((c) => `@aws-sdk/${c}@${VERSIONS.awsSdk}`) });
+}
 
 new ToolsProject(root, { workspaceDeps: [config, registry], apps });
 

@@ -1,0 +1,12 @@
+// undefined
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test-emulator/**/*.test.ts'],
+    maxWorkers: 2,
+    testTimeout: 60000,
+    hookTimeout: 60000,
+    globalSetup: ["./src/moto-global-setup.ts"],
+  },
+});

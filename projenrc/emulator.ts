@@ -1,0 +1,80 @@
+import { JsonFile, TextFile, javascript } from 'projen';
+
+export interface EmulatorTestOptions {
+  /**
+   * The vitest global setup module: checks moto once, prints one line when the tests are skipped,
+   * fails under CI=true without moto.
+   *
+   * @default '@sagemaker-mlops/test-utils/lib/moto-global-setup.js'
+   */
+  readonly globalSetup?: string;
+  /** Dependencies only the emulator tests use (name@range). @default - none */
+  readonly devDeps?: string[];
+}
+
+/** The vitest JSON report of the emulator tests, read by tools/scripts/run-tests.mjs. */
+export const EMULATOR_REPORT = 'test-emulator-results.json';
+
+/**
+ * The AWS emulator integration tests of a project (docs/adr/0008-emulator-integration-tests.md):
+ * `test-emulator/**\/*.test.ts`, run against a moto server by the nx target `test:emulator`, apart
+ * from the unit tests (own vitest config, own report, own type-check) so that `test` never needs Python.
+ */
+export function useEmulatorTests(project: javascript.NodeProject, options: EmulatorTestOptions = {}) {
+  if (options.devDeps?.length) project.addDevDeps(...options.devDeps);
+  const globalSetup = options.globalSetup ?? '@sagemaker-mlops/test-utils/lib/moto-global-setup.js';
+  new TextFile(project, 'vitest.emulator.config.mts', {
+    lines: [
+      `// ${TextFile.PROJEN_MARKER}`,
+      "import { defineConfig } from 'vitest/config';",
+      '',
+      'export default defineConfig({',
+      '  test: {',
+      "    include: ['test-emulator/**/*.test.ts'],",
+      // Each file starts its own moto server (about 1 s); two files at a time on 2 cores.
+      '    maxWorkers: 2,',
+      '    testTimeout: 60000,',
+      '    hookTimeout: 60000,',
+      `    globalSetup: [${JSON.stringify(globalSetup)}],`,
+      '  },',
+      '});',
+    ],
+  });
+  new JsonFile(project, 'test-emulator/tsconfig.json', {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..', module: 'preserve', moduleResolution: 'bundler' },
+      include: ['**/*.ts', '../src/**/*.ts'],
+      exclude: ['node_modules'],
+    },
+  });
+  const task = project.addTask('test:emulator', {
+    description: 'AWS emulator integration tests (moto server; skipped with one line without it, required under CI=true)',
+  });
+  task.exec('tsc -p test-emulator/tsconfig.json --noEmit');
+  task.exec(`vitest run --config vitest.emulator.config.mts --reporter=default --reporter=json --outputFile.json=${EMULATOR_REPORT}`, {
+    receiveArgs: true,
+  });
+  project.gitignore.exclude(EMULATOR_REPORT);
+  project.npmignore?.exclude(EMULATOR_REPORT, 'vitest.emulator.config.mts', '/test-emulator/');
+
+  const nx = (project.package.manifest as { nx?: { targets?: Record<string, unknown> } }).nx ?? {};
+  project.package.addField('nx', {
+    ...nx,
+    targets: {
+      ...nx.targets,
+      'test:emulator': {
+        cache: true,
+        dependsOn: ['^compile'],
+        inputs: [
+          'default',
+          '^production',
+          // A run skipped for want of moto must not be replayed from cache under CI, nor once moto is installed.
+          { env: 'CI' },
+          { runtime: "python3 -c 'import moto, moto.server; print(moto.__version__)' 2>/dev/null || echo no-moto" },
+        ],
+        outputs: [`{projectRoot}/${EMULATOR_REPORT}`],
+      },
+    },
+  });
+}
