@@ -3,5 +3,6 @@ export * from './app';
 export * from './nag';
 export * from './snapshot';
 export * from './config';
+export * from './moto';
 export * from './feature-flags';
 export * from './cfn-lint';
