@@ -117,6 +117,18 @@ describe('promote pipeline stack', () => {
     ]);
   });
 
+  it('may read the default encryption of the target bucket, and of no other bucket', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const reading = statements.filter((s: any) => [s.Action].flat().includes('s3:GetEncryptionConfiguration'));
+    expect(reading).toEqual([
+      expect.objectContaining({
+        Sid: 'ReadTargetBucketEncryption',
+        Action: 's3:GetEncryptionConfiguration',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${PIPELINE_PARAMETERS.target_bucket_name}`]] },
+      }),
+    ]);
+  });
+
   it('outputs the pipeline and the rule, and all of them as Seedfarmer metadata', () => {
     for (const name of ['PipelineArn', 'PipelineName', 'EventRuleArn', 'EventRuleName', 'PromoteRoleArn', 'metadata']) template.hasOutput(name, {});
     const metadata = template.findOutputs('metadata').metadata.Value;

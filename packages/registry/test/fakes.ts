@@ -5,6 +5,7 @@ import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  GetBucketEncryptionCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
@@ -58,6 +59,8 @@ export class FakeS3 {
   private nextUpload = 0;
   /** Keys listed per ListObjectsV2 page, to exercise pagination. */
   pageSize = 1000;
+  /** Default encryption per bucket (GetBucketEncryption); a bucket not listed has SSE-S3, as every bucket does by default. */
+  readonly bucketEncryption = new Map<string, { SSEAlgorithm: string; KMSMasterKeyID?: string } | 'none'>();
 
   put(uri: string, object: Partial<FakeObject> & { size: number }): void {
     this.objects.set(uri, { etag: `"etag-${uri.length}-${object.size}"`, contentType: 'application/octet-stream', ...object });
@@ -79,6 +82,13 @@ export class FakeS3 {
         ContentType: object.contentType,
         Metadata: object.metadata ?? {},
       };
+    });
+    mock.on(GetBucketEncryptionCommand).callsFake((input) => {
+      const encryption = this.bucketEncryption.get(input.Bucket!) ?? { SSEAlgorithm: 'AES256' };
+      if (encryption === 'none') {
+        throw awsError('ServerSideEncryptionConfigurationNotFoundError', 'The server side encryption configuration was not found', 404);
+      }
+      return { ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: encryption, BucketKeyEnabled: true }] } };
     });
     mock.on(ListObjectsV2Command).callsFake((input) => {
       const prefix = `s3://${input.Bucket}/${input.Prefix ?? ''}`;

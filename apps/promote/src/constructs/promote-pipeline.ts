@@ -213,6 +213,15 @@ export class PromotePipeline extends Construct {
     );
     role.addToPolicy(
       new iam.PolicyStatement({
+        sid: 'ReadTargetBucketEncryption',
+        // The tool reads the bucket's default encryption (GetBucketEncryption) to fail at once when it
+        // is a customer managed key that kms_key_arn does not grant (botocore's s3 model names the action).
+        actions: ['s3:GetEncryptionConfiguration'],
+        resources: [props.targetBucket.bucketArn],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
         sid: 'WriteTargetArtifacts',
         actions: [
           's3:GetObject',

@@ -3,16 +3,18 @@ import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  GetBucketEncryptionCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   UploadPartCopyCommand,
   type CompletedPart,
   type HeadObjectCommandOutput,
+  type ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
 import type { AwsClient } from '../aws-client';
 import { isNotFound, send } from '../private/aws';
 import { mapWithConcurrency } from '../private/concurrency';
-import type { AwsCallContext, RetryOptions } from '../private/retry';
+import { errorNameOf, type AwsCallContext, type RetryOptions } from '../private/retry';
 import { copySourceOf, formatS3Uri, parseS3Uri, type S3Location } from '../private/s3-uri';
 
 const GIB = 1024 ** 3;
@@ -132,6 +134,9 @@ export async function copyArtifacts(options: CopyArtifactsOptions): Promise<Copy
   if (!(partSize >= MIN_PART_BYTES && partSize <= MAX_PART_BYTES)) {
     throw new Error(`partSizeBytes must be between 5 MiB and 5 GiB (the UploadPartCopy limits), got ${partSize}`);
   }
+  if (options.kmsKeyArn === undefined) {
+    await checkTargetDefaultEncryption(options);
+  }
   const context = new CopyContext(options, concurrency, threshold, partSize);
 
   const expanded = await mapWithConcurrency(options.uris, concurrency, (uri) => context.resolve(uri));
@@ -142,6 +147,45 @@ export async function copyArtifacts(options: CopyArtifactsOptions): Promise<Copy
     skipped: results.filter((r) => r.method === 'skipped'),
     bytesCopiedServerSide: results.filter((r) => r.method !== 'skipped').reduce((sum, r) => sum + r.sizeBytes, 0),
   };
+}
+
+/**
+ * Fails at once when the target bucket encrypts new objects with a customer managed KMS key that the
+ * copies would use implicitly. Writing an SSE-KMS object needs kms:GenerateDataKey on its key (S3 User
+ * Guide, "Using server-side encryption with AWS KMS keys (SSE-KMS)", permissions), which the promote
+ * role is only granted for `kms_key_arn`: without this check every copy fails on AccessDenied.
+ * SSE-S3 and the AWS managed key `aws/s3` need no grant. Reading the configuration needs
+ * s3:GetEncryptionConfiguration (botocore's s3 model, GetBucketEncryption).
+ */
+async function checkTargetDefaultEncryption(options: CopyArtifactsOptions): Promise<void> {
+  let rules: ServerSideEncryptionRule[];
+  try {
+    const output = await send(
+      options.s3,
+      new GetBucketEncryptionCommand({ Bucket: options.targetBucket, ExpectedBucketOwner: options.targetAccount }),
+      { action: 's3:GetEncryptionConfiguration', resource: `s3://${options.targetBucket}`, account: options.targetAccount ?? 'owning the target bucket' },
+      options.retry,
+    );
+    rules = output.ServerSideEncryptionConfiguration?.Rules ?? [];
+  } catch (error) {
+    // Buckets created before S3 encrypted by default may have no configuration at all.
+    if (errorNameOf(error) === 'ServerSideEncryptionConfigurationNotFoundError') {
+      return;
+    }
+    throw error;
+  }
+  for (const rule of rules) {
+    const byDefault = rule.ApplyServerSideEncryptionByDefault;
+    const key = byDefault?.KMSMasterKeyID;
+    if (byDefault?.SSEAlgorithm?.startsWith('aws:kms') === true && key !== undefined && !/(^|:)alias\/aws\/s3$/.test(key)) {
+      throw new Error(
+        `The target bucket ${options.targetBucket} encrypts new objects by default with the customer managed KMS key ${key}, ` +
+          'and no KMS key is configured for the promotion, so the copies would be denied (writing them needs kms:GenerateDataKey on that key). ' +
+          `Set the promote module's parameter kms_key_arn (KMS_KEY_ARN for the promote tool) to ${key}: the copies are then encrypted ` +
+          'with it and the module grants the promote role its use.',
+      );
+    }
+  }
 }
 
 class CopyContext {

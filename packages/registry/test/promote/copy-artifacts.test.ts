@@ -3,6 +3,7 @@ import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  GetBucketEncryptionCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
@@ -16,6 +17,7 @@ import { awsError, FakeS3, GIB, noSleep, REGION, SOURCE_ACCOUNT, TARGET_ACCOUNT 
 
 const KMS_KEY = `arn:aws:kms:${REGION}:${TARGET_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const ALLOWED_COMMANDS = new Set([
+  'GetBucketEncryptionCommand',
   'HeadObjectCommand',
   'ListObjectsV2Command',
   'CopyObjectCommand',
@@ -90,6 +92,44 @@ describe('copyArtifacts', () => {
     const input = mock.commandCalls(CopyObjectCommand)[0].args[0].input;
     expect(input.ServerSideEncryption).toBeUndefined();
     expect(input.SSEKMSKeyId).toBeUndefined();
+  });
+
+  it('fails when the target bucket encrypts with a customer managed key and no KMS key is given, before copying, naming the key and kms_key_arn', async () => {
+    // GIVEN a target bucket whose default encryption is a customer managed key
+    const { mock, s3, options } = setup();
+    s3.put('s3://source-artifacts/a.json', { size: 10 });
+    s3.bucketEncryption.set('target-artifacts', { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KMS_KEY });
+
+    // WHEN / THEN
+    await expect(copyArtifacts(options(['s3://source-artifacts/a.json']))).rejects.toThrow(
+      new RegExp(`target-artifacts.*customer managed KMS key ${KMS_KEY}.*kms_key_arn \\(KMS_KEY_ARN for the promote tool\\) to ${KMS_KEY}`),
+    );
+    expect(mock).toHaveReceivedCommandWith(GetBucketEncryptionCommand, { Bucket: 'target-artifacts', ExpectedBucketOwner: TARGET_ACCOUNT });
+    expect(mock).not.toHaveReceivedCommand(HeadObjectCommand);
+    expect(mock).not.toHaveReceivedCommand(CopyObjectCommand);
+  });
+
+  it('copies into a bucket whose default encryption is SSE-S3, the AWS managed key, or none', async () => {
+    for (const encryption of [{ SSEAlgorithm: 'AES256' }, { SSEAlgorithm: 'aws:kms' }, { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/aws/s3' }, 'none'] as const) {
+      const { s3, options } = setup();
+      s3.put('s3://source-artifacts/a.json', { size: 10 });
+      s3.bucketEncryption.set('target-artifacts', encryption);
+
+      const result = await copyArtifacts(options(['s3://source-artifacts/a.json']));
+
+      expect(result.copied).toHaveLength(1);
+    }
+  });
+
+  it('does not read the bucket default encryption when a KMS key is given', async () => {
+    const { mock, s3, options } = setup();
+    s3.put('s3://source-artifacts/a.json', { size: 10 });
+    s3.bucketEncryption.set('target-artifacts', { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KMS_KEY });
+
+    await copyArtifacts(options(['s3://source-artifacts/a.json'], { kmsKeyArn: KMS_KEY }));
+
+    expect(mock).not.toHaveReceivedCommand(GetBucketEncryptionCommand);
+    expect(s3.get('s3://target-artifacts/a.json')?.sse?.SSEKMSKeyId).toBe(KMS_KEY);
   });
 
   it('URL-encodes the copy source key', async () => {
