@@ -21,8 +21,12 @@ export interface CleanupResourceEvent {
 export interface CleanupResourceResponse {
   /** Stable per target group and promoter, so an update of other properties replaces nothing. */
   readonly PhysicalResourceId: string;
-  /** What was deleted, for the CloudFormation `Data`. */
-  readonly Data?: { readonly DeletedModelPackages: string; readonly DeletedModelPackageGroup: string };
+  /**
+   * What was deleted, for the CloudFormation `Data`: a count, never the ARNs, because the whole
+   * response body can't exceed 4096 bytes (CloudFormation User Guide, "Custom resource response
+   * objects") and a group may hold hundreds of promoted versions.
+   */
+  readonly Data?: { readonly DeletedModelPackageCount: string; readonly DeletedModelPackageGroup: string };
 }
 
 /** Clients and hooks of {@link handleCleanupEvent}. */
@@ -75,7 +79,7 @@ export async function handleCleanupEvent(
   return {
     PhysicalResourceId: id,
     Data: {
-      DeletedModelPackages: result.deletedModelPackages.join(','),
+      DeletedModelPackageCount: String(result.deletedModelPackages.length),
       DeletedModelPackageGroup: String(result.deletedModelPackageGroup),
     },
   };

@@ -123,8 +123,30 @@ describe('handleCleanupEvent', () => {
     expect(registry.packages.map((p) => p.ModelPackageArn)).toEqual([theirs.ModelPackageArn]);
     expect(response).toEqual({
       PhysicalResourceId: `promoted-model-packages:${PROMOTER}:churn-prod`,
-      Data: { DeletedModelPackages: mine.ModelPackageArn, DeletedModelPackageGroup: 'false' },
+      Data: { DeletedModelPackageCount: '1', DeletedModelPackageGroup: 'false' },
     });
+  });
+
+  it('answers with a count that fits the 4096-byte custom resource response, however many packages it deletes', async () => {
+    // GIVEN 300 promoted packages: their ARNs alone would take about 23 KB
+    const { client, registry, promoted } = setup();
+    for (let i = 0; i < 300; i++) promoted();
+
+    // WHEN
+    const response = await handleCleanupEvent(event('Delete', 'false'), { sagemaker: client, sleep: noSleep });
+
+    // THEN (CloudFormation User Guide, "Custom resource response objects": the body can't exceed 4096 bytes)
+    expect(registry.packages).toHaveLength(0);
+    expect(response.Data).toEqual({ DeletedModelPackageCount: '300', DeletedModelPackageGroup: 'true' });
+    const body = JSON.stringify({
+      Status: 'SUCCESS',
+      Reason: 'See the details in CloudWatch Log Stream: 2026/12/02/[$LATEST]0123456789abcdef0123456789abcdef',
+      StackId: `arn:aws:cloudformation:${REGION}:${TARGET_ACCOUNT}:stack/mlops-prod-promote-pipeline/01234567-89ab-cdef-0123-456789abcdef`,
+      RequestId: '01234567-89ab-cdef-0123-456789abcdef',
+      LogicalResourceId: 'PromotionCleanupResource0123ABCD',
+      ...response,
+    });
+    expect(Buffer.byteLength(body)).toBeLessThan(4096);
   });
 
   it('fails when RetainOnDelete is not a boolean, naming the property', async () => {
