@@ -8,7 +8,8 @@ export class NoApprovedModelPackageError extends Error {
   constructor(group: string) {
     super(
       `No approved model package in model package group ${group}. ` +
-        'Approve a model package version in that group (ModelApprovalStatus=Approved), then run the promotion again.',
+        'Approve a model package version in that group (ModelApprovalStatus=Approved), then run the promotion again. ' +
+        'Only versions whose ModelPackageStatus is Completed count: one still being registered, or whose registration failed, does not.',
     );
     this.name = 'NoApprovedModelPackageError';
     this.group = group;

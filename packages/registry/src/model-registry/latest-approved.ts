@@ -21,7 +21,7 @@ export interface LatestApprovedOptions {
 }
 
 /**
- * Finds the newest approved model package of a group and describes it.
+ * Finds the newest approved model package of a group whose registration is Completed, and describes it.
  *
  * Passes `SortOrder: 'Descending'` explicitly: the API documents `Ascending` as the default, which
  * would return the oldest approved version. Pages are followed while they come back empty (the
@@ -77,6 +77,11 @@ function newestOf(summaries: readonly ModelPackageSummary[]): ModelPackageSummar
   for (const summary of summaries) {
     // The filter is asked of the API; checking again costs nothing and guards against a bad page.
     if (summary.ModelApprovalStatus !== undefined && summary.ModelApprovalStatus !== 'Approved') {
+      continue;
+    }
+    // Pending, InProgress, Failed or Deleting (botocore's sagemaker model, ModelPackageStatus): a
+    // version still being registered, or whose registration failed, cannot be deployed or copied.
+    if (summary.ModelPackageStatus !== undefined && summary.ModelPackageStatus !== 'Completed') {
       continue;
     }
     if (newest === undefined || timeOf(summary) > timeOf(newest)) {

@@ -85,6 +85,29 @@ describe('latestApprovedModelPackage', () => {
     expect(mock).toHaveReceivedCommandWith(DescribeModelPackageCommand, { ModelPackageName: arn(3) });
   });
 
+  it('skips approved versions whose ModelPackageStatus is not Completed', async () => {
+    // GIVEN a completed approved version, then newer approved ones still in progress or failed
+    const { client, registry } = setup();
+    const completed = registry.addPackage('churn', { ModelApprovalStatus: 'Approved' });
+    registry.addPackage('churn', { ModelApprovalStatus: 'Approved', ModelPackageStatus: 'Failed' });
+    registry.addPackage('churn', { ModelApprovalStatus: 'Approved', ModelPackageStatus: 'InProgress' });
+    registry.addPackage('churn', { ModelApprovalStatus: 'Approved', ModelPackageStatus: 'Pending' });
+
+    // WHEN
+    const found = await latestApprovedModelPackage(client, 'churn');
+
+    // THEN
+    expect(found.ModelPackageArn).toBe(completed.ModelPackageArn);
+  });
+
+  it('fails when no approved version is Completed, saying so', async () => {
+    const { client, registry } = setup();
+    registry.addPackage('churn', { ModelApprovalStatus: 'Approved', ModelPackageStatus: 'Failed' });
+
+    await expect(latestApprovedModelPackage(client, 'churn')).rejects.toThrow(NoApprovedModelPackageError);
+    await expect(latestApprovedModelPackage(client, 'churn')).rejects.toThrow(/Completed/);
+  });
+
   it('passes a group ARN through as the group name (cross-account)', async () => {
     const { client, mock, registry } = setup();
     registry.addPackage('churn', { ModelApprovalStatus: 'Approved' });
