@@ -115,7 +115,7 @@ describe('handleCleanupEvent', () => {
 
   it('deletes its own packages and group on Delete when RetainOnDelete is false', async () => {
     const { client, registry, promoted } = setup();
-    const mine = promoted();
+    promoted();
     const theirs = promoted('another-stack');
 
     const response = await handleCleanupEvent(event('Delete', 'false'), { sagemaker: client, sleep: noSleep });
