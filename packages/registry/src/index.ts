@@ -50,6 +50,7 @@ export {
 } from './endpoint-deploy/staging-test-definition';
 export {
   AccessDeniedError,
+  AwsRequestRefusedError,
   ContainerImageNotPullableError,
   DeployRepositoryFileError,
   EndpointDeployEnvironmentError,

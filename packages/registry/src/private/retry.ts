@@ -1,4 +1,4 @@
-import { AccessDeniedError } from '../errors';
+import { AccessDeniedError, AwsRequestRefusedError } from '../errors';
 
 /** Waits `ms` milliseconds. */
 export type Sleep = (ms: number) => Promise<void>;
@@ -51,6 +51,13 @@ export interface AwsCallContext {
   readonly resource: string;
   /** The account that owns the resource. */
   readonly account: string;
+  /**
+   * The owner the S3 request requires of its bucket(s) (ExpectedBucketOwner), as a phrase:
+   * `111111111111`, or `444444444444 (source bucket) or 111111111111 (target bucket)`.
+   *
+   * @default - the request carries no bucket owner condition
+   */
+  readonly expectedBucketOwner?: string;
 }
 
 const TRANSIENT_NAMES = new Set([
@@ -84,6 +91,21 @@ const ACCESS_DENIED_NAMES = new Set([
   'UnauthorizedAccess',
   'Forbidden',
   'NotAuthorized',
+]);
+
+/**
+ * 403 answers that are not about permissions: an archived object (botocore's s3 model:
+ * InvalidObjectState, ObjectNotInActiveTierError), a skewed clock (RequestTimeTooSkewed), or
+ * credentials/signatures that are not valid.
+ */
+const REFUSED_NOT_DENIED_NAMES = new Set([
+  'InvalidObjectState',
+  'ObjectNotInActiveTierError',
+  'RequestTimeTooSkewed',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'ExpiredToken',
+  'InvalidToken',
 ]);
 
 interface ErrorShape {
@@ -138,7 +160,7 @@ export function isAccessDenied(error: unknown): boolean {
   if (name !== undefined && ACCESS_DENIED_NAMES.has(name)) {
     return true;
   }
-  return httpStatusOf(error) === 403 && !isTransientAwsError(error);
+  return httpStatusOf(error) === 403 && !isTransientAwsError(error) && !(name !== undefined && REFUSED_NOT_DENIED_NAMES.has(name));
 }
 
 const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -174,10 +196,18 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions =
 
 /**
  * Turns an access-denied error into an {@link AccessDeniedError} naming the action, resource and
- * account; returns any other error unchanged.
+ * account, and a 403 that is no access denial into an {@link AwsRequestRefusedError} saying what it
+ * is; returns any other error unchanged.
  */
 export function describeAwsError(error: unknown, context: AwsCallContext): unknown {
-  if (error instanceof AccessDeniedError || !isAccessDenied(error)) {
+  if (error instanceof AccessDeniedError || error instanceof AwsRequestRefusedError) {
+    return error;
+  }
+  const name = errorNameOf(error);
+  if (name !== undefined && REFUSED_NOT_DENIED_NAMES.has(name)) {
+    return new AwsRequestRefusedError({ code: name, resource: context.resource, account: context.account, cause: error });
+  }
+  if (!isAccessDenied(error)) {
     return error;
   }
   return new AccessDeniedError({ ...context, cause: error });

@@ -163,7 +163,12 @@ async function checkTargetDefaultEncryption(options: CopyArtifactsOptions): Prom
     const output = await send(
       options.s3,
       new GetBucketEncryptionCommand({ Bucket: options.targetBucket, ExpectedBucketOwner: options.targetAccount }),
-      { action: 's3:GetEncryptionConfiguration', resource: `s3://${options.targetBucket}`, account: options.targetAccount ?? 'owning the target bucket' },
+      {
+        action: 's3:GetEncryptionConfiguration',
+        resource: `s3://${options.targetBucket}`,
+        account: options.targetAccount ?? 'owning the target bucket',
+        expectedBucketOwner: options.targetAccount,
+      },
       options.retry,
     );
     rules = output.ServerSideEncryptionConfiguration?.Rules ?? [];
@@ -376,6 +381,7 @@ class CopyContext {
         action: 's3:GetObject and s3:ListBucket',
         resource: formatS3Uri(location),
         account: this.options.sourceAccount,
+        expectedBucketOwner: this.options.sourceAccount,
       },
       this.options.retry,
     );
@@ -386,7 +392,7 @@ class CopyContext {
       return await send(
         this.options.s3,
         new HeadObjectCommand({ Bucket: location.bucket, Key: location.key, ExpectedBucketOwner: this.options.targetAccount }),
-        { action: 's3:GetObject and s3:ListBucket', resource: formatS3Uri(location), account: this.targetAccountLabel },
+        { action: 's3:GetObject and s3:ListBucket', resource: formatS3Uri(location), account: this.targetAccountLabel, expectedBucketOwner: this.options.targetAccount },
         this.options.retry,
       );
     } catch (error) {
@@ -409,7 +415,7 @@ class CopyContext {
           ContinuationToken: token,
           ExpectedBucketOwner: this.options.sourceAccount,
         }),
-        { action: 's3:ListBucket', resource: formatS3Uri(prefix), account: this.options.sourceAccount },
+        { action: 's3:ListBucket', resource: formatS3Uri(prefix), account: this.options.sourceAccount, expectedBucketOwner: this.options.sourceAccount },
         this.options.retry,
       );
       for (const item of page.Contents ?? []) {
@@ -432,6 +438,9 @@ class CopyContext {
         ' on the target',
       resource: `${object.sourceUri} -> ${target}`,
       account: `${this.options.sourceAccount} (source) / ${this.targetAccountLabel} (target)`,
+      expectedBucketOwner:
+        `${this.options.sourceAccount} (source bucket)` +
+        (this.options.targetAccount !== undefined ? ` or ${this.options.targetAccount} (target bucket)` : ''),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
-import { AccessDeniedError } from '../../src/errors';
+import { AccessDeniedError, AwsRequestRefusedError } from '../../src/errors';
 import { send } from '../../src/private/aws';
 import { describeAwsError, isTransientAwsError, withRetry } from '../../src/private/retry';
 import { awsError, noSleep, REGION, SOURCE_ACCOUNT } from '../fakes';
@@ -87,6 +87,45 @@ describe('describeAwsError', () => {
     );
     expect((error as Error).message).toContain('resource policy of account 444444444444');
     expect((error as Error).cause).toBe(denied);
+  });
+
+  it('fails when an object is archived with a specific error, not an access denial', () => {
+    // S3 answers 403 for an archived object: InvalidObjectState (GetObject) or ObjectNotInActiveTierError (CopyObject)
+    for (const name of ['InvalidObjectState', 'ObjectNotInActiveTierError']) {
+      const archived = awsError(name, 'The operation is not valid for the object storage class', 403);
+
+      const error = describeAwsError(archived, { action: 's3:GetObject', resource: 's3://source-artifacts/model.tar.gz', account: SOURCE_ACCOUNT });
+
+      expect(error).toBeInstanceOf(AwsRequestRefusedError);
+      expect(error).not.toBeInstanceOf(AccessDeniedError);
+      expect((error as Error).message).toMatch(/s3:\/\/source-artifacts\/model\.tar\.gz .*archive.*RestoreObject/);
+      expect((error as Error).message).not.toMatch(/Access denied|Allow /);
+      expect((error as AwsRequestRefusedError).code).toBe(name);
+    }
+  });
+
+  it('fails when the clock is skewed with a specific error, not an access denial', () => {
+    const skewed = awsError('RequestTimeTooSkewed', "The difference between the request time and the server's time is too large.", 403);
+
+    const error = describeAwsError(skewed, { action: 's3:GetObject', resource: 's3://source-artifacts/model.tar.gz', account: SOURCE_ACCOUNT });
+
+    expect(error).toBeInstanceOf(AwsRequestRefusedError);
+    expect((error as Error).message).toMatch(/clock of this host .*15 minutes/);
+    expect((error as Error).message).not.toMatch(/Access denied|Allow /);
+  });
+
+  it('names the bucket owner condition as a cause when S3 denies a request that carries one', () => {
+    const denied = awsError('AccessDenied', 'Access Denied', 403);
+
+    const error = describeAwsError(denied, {
+      action: 's3:PutObject',
+      resource: 's3://target-artifacts/model.tar.gz',
+      account: SOURCE_ACCOUNT,
+      expectedBucketOwner: SOURCE_ACCOUNT,
+    });
+
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    expect((error as Error).message).toMatch(/not owned by account 444444444444.*ExpectedBucketOwner.*check the bucket name/);
   });
 
   it('returns any other error unchanged', () => {

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { AccessDeniedError } from '../../src/errors';
+import { AccessDeniedError, AwsRequestRefusedError } from '../../src/errors';
 import { copyArtifacts, type CopyArtifactsOptions } from '../../src/promote/copy-artifacts';
 import { awsError, FakeS3, GIB, noSleep, REGION, SOURCE_ACCOUNT, TARGET_ACCOUNT } from '../fakes';
 
@@ -330,6 +330,19 @@ describe('copyArtifacts', () => {
 
     expect(error).toBeInstanceOf(AccessDeniedError);
     expect((error as AccessDeniedError).message).toMatch(/s3:GetObject and s3:ListBucket on s3:\/\/source-artifacts\/a\.json \(account 444444444444\)/);
+    // a bucket of another owner gets the same 403 under the bucket owner condition
+    expect((error as AccessDeniedError).message).toMatch(/not owned by account 444444444444 \(the request's ExpectedBucketOwner/);
+  });
+
+  it('fails when the source object is archived, saying so rather than access denied', async () => {
+    const { mock, s3, options } = setup();
+    s3.put('s3://source-artifacts/a.json', { size: 10 });
+    mock.on(CopyObjectCommand).rejects(awsError('ObjectNotInActiveTierError', 'The source object of the COPY operation is not in the active tier', 403));
+
+    const error = await copyArtifacts(options(['s3://source-artifacts/a.json'])).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(AwsRequestRefusedError);
+    expect((error as Error).message).toMatch(/s3:\/\/source-artifacts\/a\.json .*archive.*RestoreObject/);
   });
 
   it('fails when two buckets hold artifacts under the same key', async () => {
