@@ -43,6 +43,7 @@ export {
 export {
   DEFAULT_STAGING_TEST_DEFINITION,
   loadStagingTestDefinition,
+  MAX_INVOKE_ENDPOINT_BODY_BYTES,
   parseStagingTestDefinition,
   stagingTestPayload,
   type StagingTestDefinition,

@@ -167,7 +167,11 @@ export function stagingTestPayload(
   definitionFile: string = DEFAULT_STAGING_TEST_DEFINITION,
 ): Uint8Array {
   if (definition.payload !== undefined) {
-    return new TextEncoder().encode(definition.payload);
+    const inline = new TextEncoder().encode(definition.payload);
+    if (inline.length > MAX_INVOKE_ENDPOINT_BODY_BYTES) {
+      throw new DeployRepositoryFileError([definitionFile], [`${definitionFile}: payload: ${tooLarge(inline.length)}`]);
+    }
+    return inline;
   }
   const file = definition.payloadFile!;
   const fail = (problem: string): never => {
@@ -184,10 +188,26 @@ export function stagingTestPayload(
   if (body.length === 0) {
     fail(`"${file}" is empty: put the request body in it`);
   }
+  if (body.length > MAX_INVOKE_ENDPOINT_BODY_BYTES) {
+    fail(`"${file}" ${tooLarge(body.length)}`);
+  }
   if (isJson(definition.contentType) && !parses(Buffer.from(body).toString('utf8'))) {
     fail(`"${file}" is not valid JSON although contentType is application/json: fix the file`);
   }
   return body;
+}
+
+/**
+ * The largest request body InvokeEndpoint accepts: 6 MB (botocore's sagemaker-runtime model,
+ * InvokeEndpointInput.Body: BodyBlob max 6291456). A larger body fails every invocation.
+ */
+export const MAX_INVOKE_ENDPOINT_BODY_BYTES = 6 * 1024 * 1024;
+
+function tooLarge(bytes: number): string {
+  return (
+    `is ${bytes} bytes: InvokeEndpoint accepts at most ${MAX_INVOKE_ENDPOINT_BODY_BYTES} bytes (6 MB) per request; ` +
+    'use a smaller sample of the data'
+  );
 }
 
 function payloadProblems(content: unknown): string[] {

@@ -331,6 +331,40 @@ describe('runStagingTest', () => {
     expect(world.sts).not.toHaveReceivedAnyCommand();
   });
 
+  it('fails when the payload file is larger than the 6 MB InvokeEndpoint accepts, before any AWS call', async () => {
+    // GIVEN a payload one byte above 6 MiB (botocore's sagemaker-runtime model: InvokeEndpointInput.Body, max 6291456)
+    mkdirSync(join(sourceDir, 'test'), { recursive: true });
+    writeFileSync(join(sourceDir, 'test/large.csv'), Buffer.alloc(6 * 1024 * 1024 + 1, '1'));
+
+    // WHEN
+    const error = await run({ definition: { contentType: 'text/csv', payloadFile: 'test/large.csv' } }).catch((e: unknown) => e);
+
+    // THEN
+    expect(error).toBeInstanceOf(DeployRepositoryFileError);
+    expect((error as DeployRepositoryFileError).problems).toEqual([
+      expect.stringMatching(/^test\/staging-test\.json: payloadFile: "test\/large\.csv" is 6291457 bytes: InvokeEndpoint accepts at most 6291456 bytes \(6 MB\)/),
+    ]);
+    expect(world.sts).not.toHaveReceivedAnyCommand();
+  });
+
+  it('sends a payload of exactly 6 MB', async () => {
+    mkdirSync(join(sourceDir, 'test'), { recursive: true });
+    writeFileSync(join(sourceDir, 'test/large.csv'), Buffer.alloc(6 * 1024 * 1024, '1'));
+    world.addEndpoint(STAGING);
+
+    const report = await run({ definition: { contentType: 'text/csv', payloadFile: 'test/large.csv', invocations: 1 } });
+
+    expect(report.passed).toBe(true);
+  });
+
+  it('fails when an inline payload is larger than 6 MB, before any AWS call', async () => {
+    const error = await run({ definition: { contentType: 'text/csv', payload: '1'.repeat(6 * 1024 * 1024 + 1) } }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(DeployRepositoryFileError);
+    expect((error as DeployRepositoryFileError).problems).toEqual([expect.stringMatching(/payload: is 6291457 bytes: InvokeEndpoint accepts at most 6291456 bytes/)]);
+    expect(world.sts).not.toHaveReceivedAnyCommand();
+  });
+
   it('fails when the definition is invalid, before any AWS call', async () => {
     await expect(run({ definition: { contentType: 'csv', payload: 'x', invocations: 0 } })).rejects.toThrow(DeployRepositoryFileError);
     expect(world.sts).not.toHaveReceivedAnyCommand();
