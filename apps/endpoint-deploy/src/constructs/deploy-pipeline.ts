@@ -17,10 +17,11 @@ import {
   endpointName,
   endpointTestRoleName,
   onlyResourcesOf,
+  recordTargetRegions,
   SecureBucket,
 } from '@sagemaker-mlops/constructs';
 import { codeCommitBranchPush, DeadLetterQueue, gitPushTrigger, modelPackageStateChange } from '@sagemaker-mlops/events';
-import { cdkBootstrapRole } from '@sagemaker-mlops/iam';
+import { cdkBootstrapRole, cdkBootstrapRoleArn } from '@sagemaker-mlops/iam';
 import { bundlePath, PIPELINE_VARIABLES_FILE } from '@sagemaker-mlops/registry';
 import { Construct } from 'constructs';
 import type { EndpointDeployConfig, StageSettings } from '../config';
@@ -87,6 +88,8 @@ export class EndpointDeployPipeline extends Construct {
     const stack = Stack.of(this);
     const config = (this.config = props.config);
     const names = derivedNames(config.projectName, config.projectId);
+    // The endpoint template is deployed into each stage's region: the cfn-lint gate lints it for each.
+    recordTargetRegions(this, config.stages.map((s) => s.region));
 
     const key = (this.key = new EncryptionKey(this, 'PipelineKey', {
       description: `Encrypts the artifacts, logs and notifications of the endpoint deployment pipeline of ${config.projectName}`,
@@ -281,12 +284,15 @@ export class EndpointDeployPipeline extends Construct {
     );
 
     // Triggers.
+    // EventBridge may encrypt with the key, and send to the queue, for these rules only (allowDeliveriesFrom).
     this.deadLetterQueue = new DeadLetterQueue(this, 'TriggerDeadLetterQueue', { encryptionKey: key });
-    // EventBridge must be able to encrypt the messages it dead-letters.
-    key.grantEncryptDecrypt(new iam.ServicePrincipal('events.amazonaws.com'));
     const target = () =>
       new targets.CodePipeline(this.pipeline, { retryAttempts: 8, maxEventAge: Duration.hours(24), deadLetterQueue: this.deadLetterQueue.queue });
+    // Literal names: the key policy names each rule by ARN (it cannot reference the rule, which references the key's queue).
+    // At most 64 characters: the project's role names, validated in the configuration, are longer.
+    const ruleName = (suffix: string) => `${config.projectName}-${config.projectId}-${suffix}`;
     this.modelPackageStateRule = new events.Rule(this, 'ModelPackageStateRule', {
+      ruleName: ruleName('model-state'),
       description: `Deploys the latest approved package of ${config.modelPackageGroupName} on any status change but a new registration awaiting approval`,
       eventPattern: modelPackageStateChange({
         groupNames: [config.modelPackageGroupName],
@@ -294,12 +300,15 @@ export class EndpointDeployPipeline extends Construct {
       }),
       targets: [target()],
     });
+    this.deadLetterQueue.allowDeliveriesFrom(this.modelPackageStateRule);
     if (props.repository) {
       this.repositoryPushRule = new events.Rule(this, 'RepositoryPushRule', {
+        ruleName: ruleName('repo-push'),
         description: `Deploys when branch ${branch} of ${props.repository.repositoryName} changes`,
         eventPattern: codeCommitBranchPush({ repositoryArn: props.repository.repositoryArn, branches: [branch] }),
         targets: [target()],
       });
+      this.deadLetterQueue.allowDeliveriesFrom(this.repositoryPushRule);
     }
 
     acknowledgePipelineArtifactGrants(this.pipeline);
@@ -335,6 +344,13 @@ export class EndpointDeployPipeline extends Construct {
       const other = account !== stack.account;
       const role = (kind: 'deploy' | 'cfn-exec', idSuffix: string) =>
         cdkBootstrapRole(this, `${idPrefix}${idSuffix}`, { account, region: stage.region, kind, qualifier: config.cdkBootstrapQualifier });
+      // The action's Configuration.RoleArn with the partition of the configuration rather than a
+      // reference to AWS::Partition: cfn-lint validates that field as a role ARN and fails (E3703) on
+      // the Fn::Join a partition reference renders to. Stages never cross partitions (configuration).
+      const cfnExecRoleArn = cdkBootstrapRoleArn(this, { account, region: stage.region, kind: 'cfn-exec', qualifier: config.cdkBootstrapQualifier });
+      const cfnExecRole = iam.Role.fromRoleArn(this, `${idPrefix}CfnExecRole`, cfnExecRoleArn.replace(stack.partition, config.partition), {
+        mutable: false,
+      });
       return new actions.CloudFormationCreateUpdateStackAction({
         actionName: 'DeployEndpoint',
         stackName,
@@ -345,8 +361,14 @@ export class EndpointDeployPipeline extends Construct {
         // In another account the action runs as that account's CDK deploy role, which the account
         // trusts through `cdk bootstrap --trust`; CloudFormation then uses its cfn-exec role.
         role: other ? role('deploy', 'DeployRole') : undefined,
-        deploymentRole: role('cfn-exec', 'CfnExecRole'),
+        deploymentRole: cfnExecRole,
         account: other ? account : undefined,
+        // Staging only: a stack whose first create failed is ROLLBACK_COMPLETE and can only be deleted, so
+        // CREATE_UPDATE would fail every later run until someone deletes it; REPLACE_ON_FAILURE deletes and
+        // recreates it ("Action mode", AWS CloudFormation configuration properties reference for CodePipeline,
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/continuous-delivery-codepipeline-action-reference.html). Prod keeps
+        // CREATE_UPDATE: a prod endpoint is never deleted by the pipeline.
+        replaceOnFailure: stage.name === 'staging',
       });
     }
 
