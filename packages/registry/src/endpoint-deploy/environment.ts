@@ -27,6 +27,7 @@ export const ENDPOINT_TEST_ENVIRONMENT_VARIABLES = [
   'STAGE_REGION',
   'ENDPOINT_NAME',
   'TEST_ROLE_NAME',
+  'MODEL_PACKAGE_ARN',
   'TEST_DEFINITION',
   'SOURCE_DIR',
   'REPORT_PATH',
@@ -71,6 +72,8 @@ export interface EndpointTestEnvironment {
   readonly endpointName: string;
   /** `TEST_ROLE_NAME`. */
   readonly testRoleName: string;
+  /** `MODEL_PACKAGE_ARN`: the versioned model package the build chose, which every endpoint must serve. */
+  readonly modelPackageArn: string;
   /** `TEST_DEFINITION`, relative to `sourceDir`; default `test/staging-test.json`. */
   readonly definitionFile: string;
   /** `SOURCE_DIR`, else `CODEBUILD_SRC_DIR`, else the working directory; absolute. */
@@ -156,6 +159,7 @@ const PROJECT_ID = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}$/;
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const MODEL_PACKAGE_VERSION_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\/\d+$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 // CodeBuild stops a build after 8 hours at most.
 const MAX_TIMEOUT_SECONDS = 8 * 3600;
@@ -254,6 +258,17 @@ export function parseEndpointTestEnvironment(env: Env, cwd: string = process.cwd
     problems.push(`TEST_ROLE_NAME: "${testRoleName}" is not an IAM role name (1-64 letters, digits and + = , . @ _ -; no path, no ARN)`);
   }
 
+  const modelPackageArn = required(
+    'MODEL_PACKAGE_ARN',
+    'the versioned ARN of the model package the build chose (the build action exports it as MODEL_PACKAGE_ARN)',
+  );
+  if (modelPackageArn !== undefined && !MODEL_PACKAGE_VERSION_ARN.test(modelPackageArn)) {
+    problems.push(
+      `MODEL_PACKAGE_ARN: "${modelPackageArn}" is not the ARN of a model package version ` +
+        '(arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<version>)',
+    );
+  }
+
   const definitionFile = read('TEST_DEFINITION') ?? DEFAULT_STAGING_TEST_DEFINITION;
   const normalized = normalize(definitionFile);
   if (isAbsolute(definitionFile) || normalized === '..' || normalized.startsWith(`..${sep}`)) {
@@ -266,7 +281,14 @@ export function parseEndpointTestEnvironment(env: Env, cwd: string = process.cwd
     problems.push(`IN_SERVICE_TIMEOUT_SECONDS: "${timeout}" is not a whole number of seconds from 0 to ${MAX_TIMEOUT_SECONDS}`);
   }
 
-  if (problems.length > 0 || accounts === undefined || region === undefined || endpointName === undefined || testRoleName === undefined) {
+  if (
+    problems.length > 0 ||
+    accounts === undefined ||
+    region === undefined ||
+    endpointName === undefined ||
+    testRoleName === undefined ||
+    modelPackageArn === undefined
+  ) {
     throw new EndpointDeployEnvironmentError('endpoint-test', problems);
   }
   return {
@@ -275,6 +297,7 @@ export function parseEndpointTestEnvironment(env: Env, cwd: string = process.cwd
     partition: partitionOfRegion(region),
     endpointName,
     testRoleName,
+    modelPackageArn,
     definitionFile,
     sourceDir: resolve(cwd, read('SOURCE_DIR') ?? read('CODEBUILD_SRC_DIR') ?? '.'),
     reportPath: resolve(cwd, read('REPORT_PATH') ?? 'staging-test-report.json'),
@@ -330,6 +353,7 @@ export async function stagingTestFromEnvironment(
     partition: environment.partition,
     endpointName: environment.endpointName,
     testRoleName: environment.testRoleName,
+    modelPackageArn: environment.modelPackageArn,
     definition,
     definitionFile: environment.definitionFile,
     sourceDir: environment.sourceDir,

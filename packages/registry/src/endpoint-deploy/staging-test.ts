@@ -1,4 +1,9 @@
-import { DescribeEndpointCommand, type DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
+import {
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeModelCommand,
+  type DescribeEndpointCommandOutput,
+} from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, type InvokeEndpointCommandOutput } from '@aws-sdk/client-sagemaker-runtime';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { AwsClient } from '../aws-client';
@@ -125,6 +130,13 @@ export interface RunStagingTestOptions {
   readonly partition?: string;
   /** The endpoint name (the same in every account of the stage). */
   readonly endpointName: string;
+  /**
+   * The model package the build chose (its versioned ARN): once InService, each endpoint must serve
+   * it on every production variant, else its account fails without being invoked.
+   *
+   * @default - not checked
+   */
+  readonly modelPackageArn?: string;
   /** The name of the test role, present in every stage account and trusted by the caller. */
   readonly testRoleName: string;
   /** The test definition (validated again here; defaults applied). */
@@ -179,7 +191,8 @@ const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60_000;
 
 /**
  * The staging test: in each stage account, assumes the test role, waits for the endpoint to be
- * InService, then invokes it with the definition's payload and checks status and latency.
+ * InService, checks that it serves `modelPackageArn` (when given), then invokes it with the
+ * definition's payload and checks status and latency.
  *
  * Accounts are tested concurrently (bounded) and reported in the order given. A failing account never
  * stops the others; the report says which failed and why. Invocations are sequential within an account,
@@ -282,13 +295,26 @@ async function testAccount(
   log(`assumed ${roleArn}`);
 
   const endpointArn = `arn:${partition}:sagemaker:${options.region}:${account}:endpoint/${options.endpointName.toLowerCase()}`;
-  const endpoint = await waitInService(options, options.sagemakerFor(credentials, options.region), account, endpointArn, log);
+  const sagemaker = options.sagemakerFor(credentials, options.region);
+  const endpoint = await waitInService(options, sagemaker, account, endpointArn, log);
   if (endpoint.failure !== undefined) {
     return {
       ...failedResult(account, now() - started, endpoint.failure),
       endpointStatus: endpoint.status,
       dataCaptureEnabled: endpoint.dataCaptureEnabled,
     };
+  }
+
+  if (options.modelPackageArn !== undefined) {
+    const failure = await checkServedModelPackage(options, sagemaker, account, partition, endpoint.endpointConfigName, options.modelPackageArn);
+    if (failure !== undefined) {
+      return {
+        ...failedResult(account, now() - started, failure),
+        endpointStatus: endpoint.status,
+        dataCaptureEnabled: endpoint.dataCaptureEnabled,
+      };
+    }
+    log(`endpoint ${options.endpointName} serves ${options.modelPackageArn}`);
   }
 
   const runtime = options.runtimeFor(credentials, options.region);
@@ -371,7 +397,67 @@ async function assumeRole(options: RunStagingTestOptions, roleArn: string, accou
 interface EndpointState {
   readonly status: string | null;
   readonly dataCaptureEnabled: boolean;
+  readonly endpointConfigName?: string;
   readonly failure?: string;
+}
+
+/**
+ * Why the InService endpoint does not serve `expected`, or undefined when every production variant's
+ * model is built from it: DescribeEndpoint → DescribeEndpointConfig (variants) → DescribeModel
+ * (containers' ModelPackageName). An endpoint whose deploy stage did not update it still answers
+ * invocations, with the previous model, so a passing invocation alone proves nothing.
+ */
+async function checkServedModelPackage(
+  options: RunStagingTestOptions,
+  sagemaker: AwsClient,
+  account: string,
+  partition: string,
+  endpointConfigName: string | undefined,
+  expected: string,
+): Promise<string | undefined> {
+  const name = options.endpointName;
+  const where = `in account ${account} (${options.region})`;
+  const arn = (resource: string, resourceName: string) => `arn:${partition}:sagemaker:${options.region}:${account}:${resource}/${resourceName.toLowerCase()}`;
+  if (endpointConfigName === undefined) {
+    return `endpoint ${name} ${where} reports no endpoint configuration, so the model package it serves is unknown`;
+  }
+  try {
+    const config = await send(
+      sagemaker,
+      new DescribeEndpointConfigCommand({ EndpointConfigName: endpointConfigName }),
+      { action: 'sagemaker:DescribeEndpointConfig', resource: arn('endpoint-config', endpointConfigName), account },
+      { sleep: options.sleep },
+    );
+    const variants = config.ProductionVariants ?? [];
+    if (variants.length === 0) {
+      return `endpoint ${name} ${where}: its configuration ${endpointConfigName} has no production variant`;
+    }
+    for (const variant of variants) {
+      const modelName = variant.ModelName ?? '';
+      const model = await send(
+        sagemaker,
+        new DescribeModelCommand({ ModelName: modelName }),
+        { action: 'sagemaker:DescribeModel', resource: arn('model', modelName), account },
+        { sleep: options.sleep },
+      );
+      const served = [model.PrimaryContainer, ...(model.Containers ?? [])]
+        .map((container) => container?.ModelPackageName)
+        .filter((p): p is string => p !== undefined);
+      const what = `(variant ${variant.VariantName}, model ${modelName})`;
+      if (served.length === 0) {
+        return `endpoint ${name} ${where} serves a model built from no model package ${what}, not ${expected}: deploy the endpoint stack with this build's parameters`;
+      }
+      if (!served.some((p) => p === expected || p.toLowerCase() === expected.toLowerCase())) {
+        return (
+          `endpoint ${name} ${where} serves ${served.join(', ')} ${what}, not ${expected}, the model package of this build: ` +
+          'the deploy stage did not update it; check the stack (set) instance of this account'
+        );
+      }
+    }
+    return undefined;
+  } catch (error) {
+    return `cannot check which model package endpoint ${name} ${where} serves: ${messageOf(error)}`;
+  }
 }
 
 async function waitInService(
@@ -411,7 +497,7 @@ async function waitInService(
     const reason = endpoint.FailureReason ? `: ${endpoint.FailureReason}` : '';
     if (status === 'InService') {
       log(`endpoint ${name} is InService (data capture ${dataCaptureEnabled ? 'on' : 'off'})`);
-      return { status, dataCaptureEnabled };
+      return { status, dataCaptureEnabled, endpointConfigName: endpoint.EndpointConfigName };
     }
     if (TERMINAL_STATUSES.has(status)) {
       return { status, dataCaptureEnabled, failure: `endpoint ${name} is ${status} ${where}${reason}` };

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeModelCommand, ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,7 +14,7 @@ import {
 } from '../../src/endpoint-deploy/environment';
 import { EndpointDeployEnvironmentError } from '../../src/errors';
 import { FakeRegistry, noSleep, SOURCE_ACCOUNT } from '../fakes';
-import { EndpointWorld } from './world';
+import { EndpointWorld, SERVED_MODEL_PACKAGE } from './world';
 
 const CWD = '/codebuild/output';
 
@@ -40,6 +40,7 @@ const test = {
   STAGE_REGION: 'eu-west-1',
   ENDPOINT_NAME: 'churn-p-abc123-staging',
   TEST_ROLE_NAME: 'churn-staging-test',
+  MODEL_PACKAGE_ARN: SERVED_MODEL_PACKAGE,
 };
 
 describe('parseEndpointBuildEnvironment', () => {
@@ -155,6 +156,7 @@ describe('parseEndpointTestEnvironment', () => {
       partition: 'aws-us-gov',
       endpointName: 'churn-p-abc123-staging',
       testRoleName: 'churn-staging-test',
+      modelPackageArn: SERVED_MODEL_PACKAGE,
       definitionFile: 'test/staging-test.json',
       sourceDir: '/codebuild/src',
       reportPath: `${CWD}/staging-test-report.json`,
@@ -193,6 +195,7 @@ describe('parseEndpointTestEnvironment', () => {
       'STAGE_REGION is missing (and so are AWS_REGION and AWS_DEFAULT_REGION): set it to the region of the staging endpoints',
       'ENDPOINT_NAME is missing: set it to the name of the staging endpoint',
       'TEST_ROLE_NAME is missing: set it to the name of the test role that exists in every stage account',
+      'MODEL_PACKAGE_ARN is missing: set it to the versioned ARN of the model package the build chose (the build action exports it as MODEL_PACKAGE_ARN)',
     ]);
   });
 
@@ -204,6 +207,7 @@ describe('parseEndpointTestEnvironment', () => {
     ['STAGE_REGION', 'Ireland', 'STAGE_REGION: "Ireland" is not an AWS region code such as eu-west-1'],
     ['ENDPOINT_NAME', 'churn_staging', 'ENDPOINT_NAME: "churn_staging" is not a valid endpoint name'],
     ['TEST_ROLE_NAME', 'arn:aws:iam::222222222222:role/test', 'TEST_ROLE_NAME: "arn:aws:iam::222222222222:role/test" is not an IAM role name'],
+    ['MODEL_PACKAGE_ARN', 'arn:aws:sagemaker:eu-west-1:444444444444:model-package-group/churn', 'MODEL_PACKAGE_ARN: "arn:aws:sagemaker:eu-west-1:444444444444:model-package-group/churn" is not the ARN of a model package version'],
     ['TEST_DEFINITION', '../other/test.json', 'TEST_DEFINITION: "../other/test.json" must be a path inside the deploy repository'],
     ['IN_SERVICE_TIMEOUT_SECONDS', '30m', 'IN_SERVICE_TIMEOUT_SECONDS: "30m" is not a whole number of seconds from 0 to 28800'],
     ['IN_SERVICE_TIMEOUT_SECONDS', '90000', 'IN_SERVICE_TIMEOUT_SECONDS: "90000" is not a whole number of seconds'],
@@ -250,6 +254,8 @@ describe('stagingTestFromEnvironment', () => {
     expect(world.sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: 'arn:aws:iam::333333333333:role/churn-staging-test' });
     expect(world.runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 4);
     expect(world.runtime).toHaveReceivedCommandWith(InvokeEndpointCommand, { Body: new Uint8Array(Buffer.from('5.1,3.5,1.4,0.2\n')) });
+    // AND each endpoint was checked to serve the model package of the build
+    expect(world.sagemaker).toHaveReceivedCommandTimes(DescribeModelCommand, 2);
   });
 
   it('fails when the definition is missing, before any AWS call', async () => {

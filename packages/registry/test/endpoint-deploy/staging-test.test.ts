@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -16,7 +16,7 @@ import {
 import type { StagingTestDefinitionInput } from '../../src/endpoint-deploy/staging-test-definition';
 import { DeployRepositoryFileError } from '../../src/errors';
 import { awsError, REGION } from '../fakes';
-import { assertWellFormedXml, EndpointWorld, modelError } from './world';
+import { assertWellFormedXml, EndpointWorld, modelError, SERVED_MODEL_PACKAGE } from './world';
 
 const STAGING = '222222222222';
 const STAGING_2 = '333333333333';
@@ -319,6 +319,52 @@ describe('runStagingTest', () => {
 
     // THEN
     expect(world.runtime).toHaveReceivedCommandWith(InvokeEndpointCommand, { ContentType: 'application/json', Body: new Uint8Array(body) });
+  });
+
+  it('checks that the InService endpoint serves the model package the build chose, before invoking it', async () => {
+    world.addEndpoint(STAGING);
+
+    const report = await run({ modelPackageArn: SERVED_MODEL_PACKAGE });
+
+    expect(report.passed).toBe(true);
+    expect(world.sagemaker).toHaveReceivedCommandWith(DescribeEndpointConfigCommand, { EndpointConfigName: `config-${STAGING}` });
+    expect(world.sagemaker).toHaveReceivedCommandWith(DescribeModelCommand, { ModelName: `model-${STAGING}-0` });
+  });
+
+  it('fails when the endpoint serves another model package, naming both, without invoking it', async () => {
+    // GIVEN an endpoint still serving version 6 (the deploy stage did not update it), next to a good one
+    const older = SERVED_MODEL_PACKAGE.replace(/\/7$/, '/6');
+    world.addEndpoint(STAGING, { modelPackages: [older] });
+    world.addEndpoint(STAGING_2);
+
+    // WHEN
+    const report = await run({ accounts: [STAGING, STAGING_2], modelPackageArn: SERVED_MODEL_PACKAGE });
+
+    // THEN
+    expect(report.passed).toBe(false);
+    expect(report.accounts[0]).toMatchObject({ passed: false, endpointStatus: 'InService', invocations: [] });
+    expect(report.accounts[0].failure).toMatch(
+      new RegExp(`serves ${older} \\(variant variant-0, model model-${STAGING}-0\\), not ${SERVED_MODEL_PACKAGE}`),
+    );
+    expect(report.accounts[1].passed).toBe(true);
+    expect(world.runtime).toHaveReceivedCommandTimes(InvokeEndpointCommand, 3);
+  });
+
+  it('fails when a variant of the endpoint serves a model that is not built from a model package', async () => {
+    world.addEndpoint(STAGING, { modelPackages: [SERVED_MODEL_PACKAGE, undefined] });
+
+    const report = await run({ modelPackageArn: SERVED_MODEL_PACKAGE });
+
+    expect(report.accounts[0].failure).toMatch(/serves a model built from no model package \(variant variant-1, model model-222222222222-1\)/);
+  });
+
+  it('fails when the test role may not describe the model, naming the action', async () => {
+    world.addEndpoint(STAGING);
+    world.sagemaker.on(DescribeModelCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: sagemaker:DescribeModel', 400));
+
+    const report = await run({ modelPackageArn: SERVED_MODEL_PACKAGE });
+
+    expect(report.accounts[0].failure).toMatch(/Access denied: sagemaker:DescribeModel on arn:aws:sagemaker:eu-west-1:222222222222:model\/model-222222222222-0/);
   });
 
   it('fails when the payload file is missing, before any AWS call', async () => {

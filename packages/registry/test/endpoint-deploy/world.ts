@@ -1,6 +1,6 @@
 // Stage accounts behind mocked STS, SageMaker and SageMaker Runtime clients, with a fake clock: the
 // credentials a client was built with tell the fakes which account a call is made in, as in AWS.
-import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
@@ -16,7 +16,12 @@ export interface FakeEndpoint {
   latencies?: number[];
   /** Makes the n-th invocation (0-based) throw this error. */
   invokeErrors?: Map<number, Error>;
+  /** The model package each production variant's model is built from (DescribeModel ModelPackageName); none: a model from an image. */
+  modelPackages?: (string | undefined)[];
 }
+
+/** The model package a staging endpoint serves unless a test says otherwise. */
+export const SERVED_MODEL_PACKAGE = 'arn:aws:sagemaker:eu-west-1:444444444444:model-package/churn/7';
 
 export class EndpointWorld {
   readonly sts: AwsClientStub<STSClient>;
@@ -68,9 +73,33 @@ export class EndpointWorld {
         EndpointName: input.EndpointName,
         EndpointArn: `arn:aws:sagemaker:${REGION}:${account}:endpoint/${input.EndpointName.toLowerCase()}`,
         EndpointStatus: endpoint.statuses[Math.min(n, endpoint.statuses.length - 1)],
+        EndpointConfigName: `config-${account}`,
         FailureReason: endpoint.failureReason,
         DataCaptureConfig:
           endpoint.dataCapture === undefined ? undefined : { EnableCapture: endpoint.dataCapture, CaptureStatus: 'Started', CurrentSamplingPercentage: 100 },
+      };
+    });
+
+    this.sagemaker.on(DescribeEndpointConfigCommand).callsFake(async (input, getClient) => {
+      const account = await accountOf(getClient());
+      const endpoint = this.endpoints.get(account)!;
+      if (input.EndpointConfigName !== `config-${account}`) {
+        throw awsError('ValidationException', `Could not find endpoint configuration "${input.EndpointConfigName}".`);
+      }
+      return {
+        EndpointConfigName: input.EndpointConfigName,
+        ProductionVariants: (endpoint.modelPackages ?? [SERVED_MODEL_PACKAGE]).map((_, i) => ({ VariantName: `variant-${i}`, ModelName: `model-${account}-${i}` })),
+      };
+    });
+
+    this.sagemaker.on(DescribeModelCommand).callsFake(async (input, getClient) => {
+      const account = await accountOf(getClient());
+      const endpoint = this.endpoints.get(account)!;
+      const i = Number(input.ModelName.split('-').pop());
+      const modelPackage = (endpoint.modelPackages ?? [SERVED_MODEL_PACKAGE])[i];
+      return {
+        ModelName: input.ModelName,
+        Containers: [modelPackage === undefined ? { Image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/model:1', ModelDataUrl: 's3://b/model.tar.gz' } : { ModelPackageName: modelPackage }],
       };
     });
 
