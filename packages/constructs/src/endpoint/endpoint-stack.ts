@@ -577,6 +577,15 @@ export class EndpointStack extends Stack {
               // SageMaker lowercases names in ARNs: the endpoint's own ARN is the one that matches.
               resources: [this.endpoint.attrEndpointArn],
             }),
+            new iam.PolicyStatement({
+              sid: 'CheckServedModelPackage',
+              // The staging test follows DescribeEndpoint -> DescribeEndpointConfig -> DescribeModel to check
+              // that the endpoint serves the model package of the build. Ref of both is their ARN
+              // (CloudFormation template reference, AWS::SageMaker::EndpointConfig and AWS::SageMaker::Model
+              // return values), so the grant follows each replacement.
+              actions: ['sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel'],
+              resources: [this.endpointConfig.ref, this.model.ref],
+            }),
           ],
         }),
       },

@@ -335,7 +335,7 @@ describe('EndpointStack test role', () => {
     });
   });
 
-  it('may only describe and invoke this endpoint', () => {
+  it('may only describe and invoke this endpoint, and describe its configuration and model', () => {
     // GIVEN / WHEN
     const { stack, template } = synth();
     // THEN
@@ -351,6 +351,13 @@ describe('EndpointStack test role', () => {
               Effect: 'Allow',
               Action: ['sagemaker:DescribeEndpoint', 'sagemaker:InvokeEndpoint'],
               Resource: { 'Fn::GetAtt': ['Endpoint', 'EndpointArn'] },
+            },
+            {
+              // the staging test checks that the endpoint serves the model package of the build
+              Sid: 'CheckServedModelPackage',
+              Effect: 'Allow',
+              Action: ['sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel'],
+              Resource: [{ Ref: 'EndpointConfig' }, { Ref: 'Model' }],
             },
           ],
         },
