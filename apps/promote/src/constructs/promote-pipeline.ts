@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -126,10 +126,11 @@ export class PromotePipeline extends Construct {
     });
 
     if (props.eventBus) {
+      // EventBridge may encrypt with the key, and send to the queue, for this rule only (allowDeliveriesFrom).
       this.deadLetterQueue = new DeadLetterQueue(this, 'RuleDeadLetterQueue', { encryptionKey: key });
-      // EventBridge must be able to encrypt the messages it dead-letters.
-      key.grantEncryptDecrypt(new iam.ServicePrincipal('events.amazonaws.com'));
       this.rule = new events.Rule(this, 'ModelPackageStateChangeRule', {
+        // A literal name: the key policy names the rule by ARN (it cannot reference the rule, which references the key's queue).
+        ruleName: Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }),
         eventBus: props.eventBus,
         description: `Starts ${stack.stackName}'s promote pipeline when a package of ${source.name} is approved or rejected`,
         eventPattern: modelPackageStateChange({
@@ -145,6 +146,7 @@ export class PromotePipeline extends Construct {
           deadLetterQueue: this.deadLetterQueue.queue,
         }),
       );
+      this.deadLetterQueue.allowDeliveriesFrom(this.rule);
     }
 
     acknowledgePipelineArtifactGrants(this.pipeline);
