@@ -26,7 +26,11 @@ export function useEmulatorTests(project: javascript.NodeProject, options: Emula
   new TextFile(project, 'vitest.emulator.config.mts', {
     lines: [
       `// ${TextFile.PROJEN_MARKER}`,
+      "import { createRequire } from 'node:module';",
       "import { defineConfig } from 'vitest/config';",
+      '',
+      // vitest resolves a bare globalSetup path against the project root, not node_modules.
+      'const require = createRequire(import.meta.url);',
       '',
       'export default defineConfig({',
       '  test: {',
@@ -35,7 +39,7 @@ export function useEmulatorTests(project: javascript.NodeProject, options: Emula
       '    maxWorkers: 2,',
       '    testTimeout: 60000,',
       '    hookTimeout: 60000,',
-      `    globalSetup: [${JSON.stringify(globalSetup)}],`,
+      `    globalSetup: [${globalSetup.startsWith('.') ? JSON.stringify(globalSetup) : `require.resolve(${JSON.stringify(globalSetup)})`}],`,
       '  },',
       '});',
     ],

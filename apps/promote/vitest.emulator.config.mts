@@ -1,5 +1,8 @@
 // undefined
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
 
 export default defineConfig({
   test: {
@@ -7,6 +10,6 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60000,
     hookTimeout: 60000,
-    globalSetup: ["@sagemaker-mlops/test-utils/lib/moto-global-setup.js"],
+    globalSetup: [require.resolve("@sagemaker-mlops/test-utils/lib/moto-global-setup.js")],
   },
 });

@@ -2,6 +2,6 @@
 // projenrc/emulator.ts): runs once per vitest run, so "skipped" is said in one line.
 import { motoGlobalSetup } from './moto';
 
-export function setup(): void {
+export default function setup(): void {
   motoGlobalSetup();
 }
