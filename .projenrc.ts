@@ -10,10 +10,10 @@ const root = new WorkspaceRoot();
 
 const testUtils = new SharedLibrary(root, {
   name: 'test-utils',
-  description: 'Private test helpers: test app factory, dummy accounts, cdk-nag assertions, snapshot serializers',
+  description: 'Private test helpers: test app factory, dummy accounts, cdk-nag and Control Tower control assertions, snapshot serializers',
   cdk: true,
   private: true,
-  deps: [`cdk-nag@${VERSIONS.cdkNag}`],
+  deps: [`cdk-nag@${VERSIONS.cdkNag}`, `@cdklabs/cdk-validator-cfnguard@${VERSIONS.cdkValidatorCfnguard}`],
 });
 
 const config = new SharedLibrary(root, {
@@ -93,6 +93,7 @@ for (const app of apps) {
   useEmulatorTests(app, { devDeps: ['client-s3', 'client-sagemaker', 'client-sts'].map((c) => `@aws-sdk/${c}@${VERSIONS.awsSdk}`) });
 }
 
-new ToolsProject(root, { workspaceDeps: [config, registry], apps });
+// test-utils: the main job lints with the same cfn-lint runner (and accepted warnings) as the tests.
+new ToolsProject(root, { workspaceDeps: [config, registry, testUtils], apps });
 
 root.synth();
