@@ -52,6 +52,7 @@ export class MlopsApp extends awscdk.AwsCdkTypeScriptApp {
       bundlerOptions: { esbuildVersion: VERSIONS.esbuild },
       deps: [
         `cdk-nag@${VERSIONS.cdkNag}`,
+        `@cdklabs/cdk-validator-cfnguard@${VERSIONS.cdkValidatorCfnguard}`,
         `tsx@${VERSIONS.tsx}`,
         ...(options.deps ?? []),
         ...options.workspaceDeps.map((l) => `${l.package.packageName}@0.0.0`),

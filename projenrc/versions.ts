@@ -19,6 +19,11 @@ export const VERSIONS = {
   constructs: '^10.8.1',
   /** v3: Validations.of(...).addPlugins / acknowledge; findings never reach Annotations. */
   cdkNag: '^3.0.2',
+  /**
+   * AWS Control Tower proactive controls as a CDK policy-validation plugin (bundled cfn-guard 3.1 and the
+   * Control Tower rules). 0.0.x: every release may change the rule set, so the version is exact.
+   */
+  cdkValidatorCfnguard: '0.0.62',
   zod: '^4.6.7',
   yaml: '^2.9.1',
   awsSdk: '^3.1138.0',
