@@ -127,12 +127,19 @@ describe('endpoint-deploy stack with a CodeCommit repository and one staging and
 
   it('runs the bundled endpoint-test tool against the staging accounts, with a CodeBuild test report', () => {
     const { project, env } = projectEnv(template, 'STAGE_ACCOUNTS');
-    const parsed = parseEndpointTestEnvironment({ ...env, CODEBUILD_SRC_DIR: '/codebuild/src' }, '/codebuild/src');
+    // The action passes the model package the build chose, which the tool checks each endpoint serves.
+    const testAction = pipeline.Stages.find((s: any) => s.Name === 'TestStaging').Actions[0];
+    const actionEnv = JSON.parse(testAction.Configuration.EnvironmentVariables);
+    expect(actionEnv).toEqual([{ name: 'MODEL_PACKAGE_ARN', type: 'PLAINTEXT', value: '#{Build.MODEL_PACKAGE_ARN}' }]);
+    expect(pipeline.Stages.find((s: any) => s.Name === 'Build').Actions[0].Namespace).toBe('Build');
+    const built = `arn:aws:sagemaker:${DUMMY_REGION}:${DUMMY_ACCOUNTS.tooling}:model-package/churn/3`;
+    const parsed = parseEndpointTestEnvironment({ ...env, MODEL_PACKAGE_ARN: built, CODEBUILD_SRC_DIR: '/codebuild/src' }, '/codebuild/src');
     expect(parsed).toMatchObject({
       accounts: [DUMMY_ACCOUNTS.staging],
       region: DUMMY_REGION,
       endpointName: 'churn-p-abc123def456-staging',
       testRoleName: 'churn-p-abc123def456-staging-test',
+      modelPackageArn: built,
       definitionFile: 'test/staging-test.json',
     });
     const spec = JSON.parse(stack.resolve(project.Properties.Source.BuildSpec)['Fn::Join'][1].map((p: any) => (typeof p === 'string' ? p : 'ARN')).join(''));

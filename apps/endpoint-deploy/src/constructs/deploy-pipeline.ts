@@ -223,6 +223,8 @@ export class EndpointDeployPipeline extends Construct {
       input: sourceOutput,
       extraInputs: [testToolOutput],
       outputs: [testOutput],
+      // The tool checks that each staging endpoint serves the model package this execution built.
+      environmentVariables: { MODEL_PACKAGE_ARN: { value: '#{Build.MODEL_PACKAGE_ARN}' } },
     });
 
     // Approve.
