@@ -90,12 +90,13 @@ describe('bundles', () => {
     });
 
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/endpoint-test failed: FAILED: The endpoint-test command's environment has 3 problems/);
+    expect(result.stderr).toMatch(/endpoint-test failed: FAILED: The endpoint-test command's environment has 4 problems/);
     const report = JSON.parse(readFileSync(join(dir, 'staging-test-report.json'), 'utf8'));
     expect(report).toMatchObject({ endpointName: 'churn-staging', passed: false, accounts: [] });
     expect(report.error).toContain('STAGE_ACCOUNTS is missing');
+    expect(report.error).toContain('MODEL_PACKAGE_ARN is missing');
     const junit = readFileSync(join(dir, 'reports', 'junit.xml'), 'utf8');
     expect(junit).toContain('name="configuration"');
-    expect(junit).toContain('<failure message="The endpoint-test command&apos;s environment has 3 problems');
+    expect(junit).toContain('<failure message="The endpoint-test command&apos;s environment has 4 problems');
   });
 });
