@@ -11,6 +11,11 @@ export interface SynthResult {
   readonly resources: number;
   /** Unacknowledged cdk-nag findings in the policy validation report (errors fail the synth). */
   readonly nagFindings: number;
+  /**
+   * Findings of the Control Tower proactive controls (the cfn-guard policy-validation plugin), apart
+   * from cdk-nag's; `undefined` when the app does not run the plugin.
+   */
+  readonly guard?: PolicyCounts;
   readonly seconds: number;
   /** The app's own output when it failed. */
   readonly output: string;
@@ -45,7 +50,8 @@ export async function synthModule(run: ModuleRun, outdir: string): Promise<Synth
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const ok = output.code === 0 && existsSync(join(outdir, 'manifest.json'));
   const { stacks, resources } = ok ? readAssembly(outdir) : { stacks: [], resources: 0 };
-  return { run, ok, outdir, stacks, resources, nagFindings: countNagFindings(outdir), seconds, output: output.text };
+  const counts = policyCounts(outdir);
+  return { run, ok, outdir, stacks, resources, nagFindings: counts.nag.unacknowledged, guard: counts.guard, seconds, output: output.text };
 }
 
 function readAssembly(outdir: string): { stacks: string[]; resources: number } {
@@ -61,13 +67,33 @@ function readAssembly(outdir: string): { stacks: string[]; resources: number } {
   return { stacks, resources };
 }
 
-/** cdk-nag findings that did not fail the synth (warnings), from CDK's policy validation report. */
-function countNagFindings(outdir: string): number {
-  const report = ['validation-report.json', 'policy-validation-report.json'].map((f) => join(outdir, f)).find(existsSync);
-  if (!report) return 0;
+/** The name `@cdklabs/cdk-validator-cfnguard`'s plugin reports under (its `name`). */
+export const GUARD_PLUGIN_NAME = 'cdk-validator-cfnguard';
+
+/** Violating resources of one plugin: those that stand, and those acknowledged with a reason. */
+export interface PolicyCounts {
+  readonly unacknowledged: number;
+  readonly acknowledged: number;
+}
+
+/**
+ * Counts CDK's policy validation report by plugin: the cfn-guard plugin (Control Tower controls) as
+ * `guard`, every other plugin (cdk-nag, CDK's own CloudFormation validation) as `nag`. A violation
+ * counts once per violating construct.
+ */
+export function policyCounts(outdir: string): { nag: PolicyCounts; guard?: PolicyCounts } {
+  const report = ['policy-validation-report.json', 'validation-report.json'].map((f) => join(outdir, f)).find(existsSync);
+  const nag = { unacknowledged: 0, acknowledged: 0 };
+  if (!report) return { nag };
   const json = JSON.parse(readFileSync(report, 'utf8'));
-  return (json.pluginReports ?? []).reduce(
-    (n: number, plugin: any) => n + (plugin.violations ?? []).reduce((m: number, v: any) => m + (v.violatingResources?.length ?? 1), 0),
-    0,
-  );
+  const resources = (v: any) => v.violatingConstructs?.length ?? v.violatingResources?.length ?? 1;
+  const sum = (list: any[] | undefined) => (list ?? []).reduce((n: number, v: any) => n + resources(v), 0);
+  let guard: { unacknowledged: number; acknowledged: number } | undefined;
+  for (const plugin of json.pluginReports ?? []) {
+    const name = plugin.pluginName ?? plugin.summary?.pluginName;
+    const into = name === GUARD_PLUGIN_NAME ? (guard ??= { unacknowledged: 0, acknowledged: 0 }) : nag;
+    into.unacknowledged += sum(plugin.violations);
+    into.acknowledged += sum(plugin.suppressedViolations);
+  }
+  return { nag, guard };
 }
