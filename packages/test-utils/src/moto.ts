@@ -498,14 +498,15 @@ export interface IntrinsicValues {
   /**
    * `Fn::GetAtt`, by `<logicalId>.<attribute>`.
    *
-   * @default - the `Arn` of buckets, keys, roles, queues, log groups, CodeBuild projects and functions built from the logical id
+   * @default - the `Arn` of buckets, keys, roles, queues, log groups, CodeBuild projects and report groups, and functions built from the logical id
    */
   readonly getAtts?: Readonly<Record<string, string>>;
 }
 
 /**
  * Replaces the CloudFormation intrinsics of `value` (`Ref`, `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`,
- * `Fn::Select`, `Fn::Split`) by concrete strings for an emulated account.
+ * `Fn::Select`, `Fn::Split`, `Fn::If` with the template's `Conditions`, `Fn::Equals`/`Or`/`And`/`Not`)
+ * by concrete values for an emulated account; `Ref: AWS::NoValue` removes the property.
  *
  * @throws Error naming the path of an intrinsic it cannot resolve (pass its value in `refs`/`getAtts`)
  */
@@ -517,10 +518,10 @@ export function resolveIntrinsics(value: unknown, template: TemplateLike, values
     'AWS::Partition': partition,
     'AWS::URLSuffix': values.urlSuffix ?? 'amazonaws.com',
     'AWS::StackName': values.stackName ?? 'emulated-stack',
-    'AWS::NoValue': '',
   };
   const ref = (id: string): string => {
     if (pseudo[id] !== undefined) return pseudo[id];
+    if (id === 'AWS::NoValue') return NO_VALUE as unknown as string;
     if (values.refs?.[id] !== undefined) return values.refs[id];
     const parameter = (template as { Parameters?: Record<string, { Default?: string }> }).Parameters?.[id];
     if (parameter?.Default !== undefined) return String(parameter.Default);
@@ -547,6 +548,8 @@ export function resolveIntrinsics(value: unknown, template: TemplateLike, values
           return arn('logs', `log-group:${id}:*`);
         case 'AWS::CodeBuild::Project':
           return arn('codebuild', `project/${id}`);
+        case 'AWS::CodeBuild::ReportGroup':
+          return arn('codebuild', `report-group/${id}`);
         case 'AWS::Lambda::Function':
           return arn('lambda', `function:${id}`);
       }
@@ -554,7 +557,14 @@ export function resolveIntrinsics(value: unknown, template: TemplateLike, values
     throw new Error(`${path}: cannot resolve { Fn::GetAtt: [${id}, ${attribute}] } (${type ?? 'unknown resource'}); pass it in getAtts`);
   };
 
-  if (Array.isArray(value)) return value.map((v, i) => resolveIntrinsics(v, template, values, `${path}[${i}]`));
+  const condition = (name: string): boolean => {
+    const expression = (template as { Conditions?: Record<string, unknown> }).Conditions?.[name];
+    if (expression === undefined) throw new Error(`${path}: no condition ${name} in the template`);
+    return resolveIntrinsics(expression, template, values, `Conditions.${name}`) === true;
+  };
+  if (Array.isArray(value)) {
+    return value.map((v, i) => resolveIntrinsics(v, template, values, `${path}[${i}]`)).filter((v) => v !== NO_VALUE);
+  }
   if (typeof value !== 'object' || value === null) return value;
   const entries = Object.entries(value);
   if (entries.length === 1) {
@@ -573,6 +583,18 @@ export function resolveIntrinsics(value: unknown, template: TemplateLike, values
         return (inner(argument[1], '[1]') as unknown[])[Number(inner(argument[0], '[0]'))];
       case 'Fn::Split':
         return String(inner(argument[1], '[1]')).split(argument[0]);
+      case 'Fn::If':
+        return condition(argument[0]) ? inner(argument[1], '[1]') : inner(argument[2], '[2]');
+      case 'Fn::Equals':
+        return JSON.stringify(inner(argument[0], '[0]')) === JSON.stringify(inner(argument[1], '[1]'));
+      case 'Fn::Or':
+        return (argument as unknown[]).some((c, i) => inner(c, `[${i}]`) === true);
+      case 'Fn::And':
+        return (argument as unknown[]).every((c, i) => inner(c, `[${i}]`) === true);
+      case 'Fn::Not':
+        return inner(argument[0], '[0]') !== true;
+      case 'Condition':
+        return condition(argument);
       case 'Fn::Sub': {
         const [text, variables] = typeof argument === 'string' ? [argument, {}] : [argument[0], inner(argument[1], '[1]')];
         return (text as string).replace(/\$\{([^}]+)\}/g, (_, expression: string) => {
@@ -583,8 +605,13 @@ export function resolveIntrinsics(value: unknown, template: TemplateLike, values
     }
     if (name.startsWith('Fn::')) throw new Error(`${path}: ${name} is not supported`);
   }
-  return Object.fromEntries(entries.map(([k, v]) => [k, resolveIntrinsics(v, template, values, `${path}.${k}`)]));
+  return Object.fromEntries(
+    entries.map(([k, v]) => [k, resolveIntrinsics(v, template, values, `${path}.${k}`)]).filter(([, v]) => v !== NO_VALUE),
+  );
 }
+
+/** `Ref: AWS::NoValue`: the property or item is removed. */
+const NO_VALUE = Symbol('AWS::NoValue');
 
 /**
  * The identity policy of role `roleLogicalId` in a synthesized template: the statements of every

@@ -125,3 +125,18 @@ describe('withoutAction', () => {
     expect(() => withoutAction({ Version: '2012-10-17', Statement: [] }, 'a:One')).toThrow(/no statement grants a:One/);
   });
 });
+
+describe('resolveIntrinsics with conditions', () => {
+  it('evaluates Fn::If on the template conditions and removes AWS::NoValue', () => {
+    // GIVEN
+    const template = {
+      Parameters: { InstanceType: { Default: 'ml.m5d.large' } },
+      Conditions: { LocalStorage: { 'Fn::Equals': [{ 'Fn::Select': [1, { 'Fn::Split': ['.', { Ref: 'InstanceType' }] }] }, 'm5d'] } },
+      Resources: {},
+    };
+    const value = { KmsKeyId: { 'Fn::If': ['LocalStorage', { Ref: 'AWS::NoValue' }, 'key'] }, Other: 'x' };
+    // WHEN / THEN
+    expect(resolveIntrinsics(value, template, values)).toEqual({ Other: 'x' });
+    expect(resolveIntrinsics(value, template, { ...values, refs: { InstanceType: 'ml.m5.large' } })).toEqual({ KmsKeyId: 'key', Other: 'x' });
+  });
+});
