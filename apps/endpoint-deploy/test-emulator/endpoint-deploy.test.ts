@@ -58,7 +58,13 @@ function projectEnvironment(template: TemplateJson, idPart: string, values: Intr
  * (CodePipeline `EnvironmentVariables`, JSON), whose `#{Build.NAME}` are the variables the build action
  * exported, read here from the build's `pipeline-variables.env` (`export NAME='value'` lines).
  */
-function actionEnvironment(template: TemplateJson, actionName: string, projectIdPart: string, values: IntrinsicValues, exportedFile?: string) {
+function actionEnvironment(
+  template: TemplateJson,
+  actionName: string,
+  projectIdPart: string,
+  values: IntrinsicValues,
+  exportedFile?: string,
+): Record<string, string> {
   const pipelineResource = template.Resources[logicalId(template, 'AWS::CodePipeline::Pipeline')];
   const action = pipelineResource.Properties.Stages.flatMap((stage: { Actions: unknown[] }) => stage.Actions).find(
     (a: { Name: string }) => a.Name === actionName,
