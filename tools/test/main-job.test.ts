@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDeployment } from '../src/main-job/deployment';
 import { readEnvFile } from '../src/main-job/env-file';
-import { synthModule } from '../src/main-job/synth';
+import { formatTable, lintFails, type ModuleResult } from '../src/main-job/cli';
+import { GUARD_PLUGIN_NAME, policyCounts, synthModule } from '../src/main-job/synth';
 import { REPO_ROOT } from '../src/workspace';
 
 const { runs } = loadDeployment({
@@ -44,3 +45,65 @@ describe('main job', () => {
     }
   });
 });
+
+describe('main job report', () => {
+  const violation = (constructs: number) => ({ ruleName: 'r', violatingConstructs: Array.from({ length: constructs }, (_, i) => ({ constructPath: `S/R${i}` })) });
+
+  it('counts the Control Tower plugin apart from cdk-nag, unacknowledged and acknowledged, per violating construct', () => {
+    // GIVEN a policy validation report of both plugins
+    const outdir = mkdtempSync(join(tmpdir(), 'main-job-report-'));
+    writeFileSync(
+      join(outdir, 'policy-validation-report.json'),
+      JSON.stringify({
+        pluginReports: [
+          { pluginName: 'AwsSolutions', violations: [violation(1)], suppressedViolations: [violation(2)] },
+          { pluginName: GUARD_PLUGIN_NAME, violations: [violation(2), violation(1)], suppressedViolations: [violation(4)] },
+        ],
+      }),
+    );
+
+    // THEN
+    expect(policyCounts(outdir)).toEqual({ nag: { unacknowledged: 1, acknowledged: 2 }, guard: { unacknowledged: 3, acknowledged: 4 } });
+  });
+
+  const lintResult = (errors: number, warnings: number) => ({
+    templates: [],
+    linted: [],
+    regions: ['eu-west-1'],
+    errors: Array.from({ length: errors }, () => ({ rule: 'E1010', level: 'Error' as const, message: 'm', file: 'f', path: 'p' })),
+    warnings: Array.from({ length: warnings }, () => ({ rule: 'W1', level: 'Warning' as const, message: 'm', file: 'f', path: 'p' })),
+    accepted: [{ rule: 'W3005', level: 'Warning' as const, message: 'm', file: 'f', path: 'p' }],
+    informational: [],
+    seconds: 1,
+  });
+  const moduleResult = (cfnLint: ModuleResult['cfnLint']): ModuleResult => ({
+    run: pipeline,
+    ok: true,
+    outdir: join(REPO_ROOT, 'apps/promote/cdk.out/promote-pipeline'),
+    stacks: ['s'],
+    resources: 3,
+    nagFindings: 0,
+    guard: { unacknowledged: 0, acknowledged: 5 },
+    seconds: 2,
+    output: '',
+    cfnLint,
+  });
+
+  it('has cfn-lint (errors/warnings) and guard (unacknowledged/acknowledged) columns, and names the accepted warnings', () => {
+    const table = formatTable([moduleResult(lintResult(0, 0))]);
+    const [header, , row] = table.split('\n');
+    const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
+    expect(cells(header)).toEqual(['app', 'module', 'stacks', 'resources', 'nag findings', 'cfn-lint', 'guard', 'seconds', 'result']);
+    expect(cells(row)).toEqual(['promote', 'promote-pipeline', '1', '3', '0', '0/0', '0/5', '3.0', 'ok (apps/promote/cdk.out/promote-pipeline)']);
+    expect(table).toMatch(/accepted warnings.*W3005 x1/);
+  });
+
+  it('fails when cfn-lint reports an error or an unaccepted warning, or could not run', () => {
+    expect(lintFails(moduleResult(lintResult(0, 0)))).toBe(false);
+    expect(lintFails(moduleResult(lintResult(1, 0)))).toBe(true);
+    expect(lintFails(moduleResult(lintResult(0, 1)))).toBe(true);
+    expect(lintFails({ ...moduleResult(undefined), cfnLintError: 'cfn-lint crashed' })).toBe(true);
+    expect(formatTable([moduleResult(lintResult(2, 1))])).toMatch(/\| 2\/1 +\| 0\/5 .*FAILED \(cfn-lint\)/);
+  });
+});
+
