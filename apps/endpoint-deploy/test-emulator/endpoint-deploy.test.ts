@@ -176,7 +176,7 @@ describe.skipIf(!motoRequired())('endpoint deployment against the AWS emulator, 
 
   it('the bundled build step writes each stage\'s parameters for the latest approved version, as the build role', async () => {
     // GIVEN the build action's environment from the template; the deploy repository is the seed code
-    const env = { ...actionEnvironment(pipeline, 'BuildEndpointParameters', 'BuildProject', tooling), SOURCE_DIR: join(workDir, 'repo'), OUTPUT_DIR: join(workDir, 'build') };
+    const env: Record<string, string> = { ...actionEnvironment(pipeline, 'BuildEndpointParameters', 'BuildProject', tooling), SOURCE_DIR: join(workDir, 'repo'), OUTPUT_DIR: join(workDir, 'build') };
 
     // WHEN the shipped bundle runs, its SDK pointed at moto through AWS_ENDPOINT_URL
     const { stdout } = await run(process.execPath, [join(bundlePath('endpoint-build'), 'index.cjs')], {
@@ -232,7 +232,7 @@ describe.skipIf(!motoRequired())('endpoint deployment against the AWS emulator, 
 
   it('the bundled staging test passes, as the test project\'s role assuming the stage\'s test role', async () => {
     // GIVEN the test action's environment from the template, with what the build action exported
-    const env = { ...actionEnvironment(pipeline, 'TestEndpoint', 'TestProject', tooling, join(workDir, 'build', 'pipeline-variables.env')), SOURCE_DIR: join(workDir, 'repo') };
+    const env: Record<string, string> = { ...actionEnvironment(pipeline, 'TestEndpoint', 'TestProject', tooling, join(workDir, 'build', 'pipeline-variables.env')), SOURCE_DIR: join(workDir, 'repo') };
     expect(env.MODEL_PACKAGE_ARN).toBe(latestApproved);
     expect(JSON.parse(env.STAGE_ACCOUNTS)).toEqual([STAGING]);
 
@@ -263,7 +263,7 @@ describe.skipIf(!motoRequired())('endpoint deployment against the AWS emulator, 
       PolicyDocument: JSON.stringify(withoutAction(testRolePolicy, 'sagemaker:InvokeEndpoint')),
     });
     await moto.enforceIam();
-    const env = { ...actionEnvironment(pipeline, 'TestEndpoint', 'TestProject', tooling, join(workDir, 'build', 'pipeline-variables.env')), SOURCE_DIR: join(workDir, 'repo') };
+    const env: Record<string, string> = { ...actionEnvironment(pipeline, 'TestEndpoint', 'TestProject', tooling, join(workDir, 'build', 'pipeline-variables.env')), SOURCE_DIR: join(workDir, 'repo') };
 
     // WHEN / THEN
     const failed = await run(process.execPath, [join(bundlePath('endpoint-test'), 'index.cjs')], {
