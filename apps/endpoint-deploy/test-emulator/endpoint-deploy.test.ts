@@ -251,7 +251,7 @@ describe.skipIf(!motoRequired())('endpoint deployment against the AWS emulator, 
     expect(readFileSync(join(workDir, env.JUNIT_PATH), 'utf8')).toContain('failures="0"');
   });
 
-  it('the staging test fails, naming the action, when the stage\'s test role lacks InvokeEndpoint', async () => {
+  it('fails when the stage\'s test role lacks InvokeEndpoint: the staging test names the action', async () => {
     // GIVEN the stage's test role without sagemaker:InvokeEndpoint
     await moto.relaxIam();
     const roleName = projectEnvironment(pipeline, 'TestProject', tooling).TEST_ROLE_NAME;

@@ -192,7 +192,7 @@ describe.skipIf(!motoRequired())('promote against the AWS emulator, as the roles
     await moto.enforceIam();
   });
 
-  it('fails with AccessDenied naming the action when the role lacks a statement of the template', async () => {
+  it('fails when the role lacks a statement of the template, with AccessDenied naming the action', async () => {
     await expect(promoteAs(asTargetWithoutDescribeGroup)).rejects.toThrow(/sagemaker:DescribeModelPackageGroup/);
     await expect(promoteAs(asTargetWithoutDescribeGroup)).rejects.toMatchObject({ name: expect.stringMatching(/AccessDenied/) });
   });
@@ -217,7 +217,7 @@ describe.skipIf(!motoRequired())('promote against the AWS emulator, as the roles
     await moto.enforceIam();
   });
 
-  it('the bundled cleanup handler fails when its role lacks a statement of the template', async () => {
+  it('fails when the cleanup handler\'s role lacks a statement of the template, naming the action', async () => {
     const role = await (async () => {
       await moto.relaxIam();
       const admin = await moto.adminCredentials(TARGET_ACCOUNT);
