@@ -65,6 +65,8 @@ const constructs = new SharedLibrary(root, {
   cdk: true,
   workspaceDeps: [config, events, iam, registry],
   workspaceDevDeps: [testUtils],
+  // The tests check the Control Tower rule names the constructs acknowledge against the plugin's rule files.
+  devDeps: [`@cdklabs/cdk-validator-cfnguard@${VERSIONS.cdkValidatorCfnguard}`],
 });
 
 const shared = [config, events, iam, registry, constructs];

@@ -1,4 +1,13 @@
-import { Aspects, CfnResource, IAspect, Stack, Validations } from 'aws-cdk-lib';
+import {
+  Aspects,
+  CfnResource,
+  IAspect,
+  IPolicyValidationContextBeta1,
+  IPolicyValidationPluginBeta1,
+  PolicyValidationPluginReportBeta1,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
@@ -89,4 +98,75 @@ export function acknowledgePipelineArtifactGrants(pipeline: codepipeline.Pipelin
 /** Whether every resource refers to one of the given CloudFormation logical ids or literal prefixes. */
 export function onlyResourcesOf(...references: string[]): (resources: string[]) => boolean {
   return (resources) => resources.length > 0 && resources.every((r) => references.some((ref) => r.includes(ref)));
+}
+
+/**
+ * The policy-validation plugin name of `@cdklabs/cdk-validator-cfnguard` (`CfnGuardValidator.name`): the
+ * namespace of its finding ids, `cdk-validator-cfnguard::<guard rule name>`, and its `pluginName` in
+ * the cloud assembly's validation report.
+ */
+export const GUARD_PLUGIN_NAME = 'cdk-validator-cfnguard';
+
+/**
+ * The AWS Control Tower proactive controls this repository acknowledges somewhere, by control id, with the
+ * name of the cfn-guard rule that implements each in `@cdklabs/cdk-validator-cfnguard` (the plugin
+ * reports that rule name, not the control id). A test checks every pair against the plugin's rule files.
+ */
+export const CONTROL_TOWER_RULES = {
+  /** Require an Amazon S3 bucket to have server access logging configured. */
+  'CT.S3.PR.2': 's3_bucket_logging_enabled_check',
+  /** Require an Amazon S3 bucket to have S3 event notifications activated. */
+  'CT.S3.PR.4': 's3_event_notifications_enabled_check',
+  /** Require an Amazon S3 bucket to have S3 Object Lock activated. */
+  'CT.S3.PR.9': 's3_bucket_object_lock_enabled_check',
+  /** Require an Amazon S3 bucket to be encrypted with an AWS KMS key. */
+  'CT.S3.PR.10': 's3_bucket_default_encryption_kms_check',
+  /** Require an AWS Lambda function to be in a customer-managed VPC. */
+  'CT.LAMBDA.PR.3': 'lambda_inside_vpc_check',
+  /** Require an Amazon SQS queue to have a dead-letter queue. */
+  'CT.SQS.PR.1': 'sqs_dlq_check',
+} as const;
+
+/** A Control Tower control id this repository may acknowledge. */
+export type ControlTowerControl = keyof typeof CONTROL_TOWER_RULES;
+
+/** The finding id of a Control Tower control, as `Validations.of(...).acknowledge` expects it. */
+export function controlFindingId(control: ControlTowerControl): string {
+  return `${GUARD_PLUGIN_NAME}::${CONTROL_TOWER_RULES[control]}`;
+}
+
+/**
+ * Acknowledges one AWS Control Tower proactive control (as checked by `@cdklabs/cdk-validator-cfnguard`) on
+ * exactly one CloudFormation resource: `resource` itself when it is one, else its default child. CDK matches
+ * an acknowledgement to the closest acknowledged ancestor of the violating resource, so acknowledging the
+ * resource (never a construct that holds several) keeps the finding alive for every other resource.
+ *
+ * @throws Error when `resource` is not a CloudFormation resource and has no default child that is one.
+ */
+export function acknowledgeControl(resource: IConstruct, control: ControlTowerControl, reason: string): void {
+  const cfn = resource instanceof CfnResource ? resource : resource.node.defaultChild;
+  if (!(cfn instanceof CfnResource)) {
+    throw new Error(`acknowledgeControl(${control}): ${resource.node.path} is not a CloudFormation resource and has no default child that is one.`);
+  }
+  Validations.of(cfn).acknowledge({ id: controlFindingId(control), reason });
+}
+
+/**
+ * Wraps a policy-validation plugin so that every violation it reports without a severity is an `error`.
+ *
+ * Why: once CDK suppresses one acknowledged violation of a plugin's report, it recomputes the report's
+ * success as "no violation of severity error or fatal" (aws-cdk-lib core/lib/private/synthesis-validation.js,
+ * `collectSuppressions`). `@cdklabs/cdk-validator-cfnguard` sets no severity, so a single acknowledgement
+ * would turn every other open Control Tower finding into a pass.
+ */
+export function failOnEveryViolation(plugin: IPolicyValidationPluginBeta1): IPolicyValidationPluginBeta1 {
+  return {
+    name: plugin.name,
+    version: plugin.version,
+    ruleIds: plugin.ruleIds,
+    validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
+      const report = plugin.validate(context);
+      return { ...report, violations: report.violations.map((v) => ({ ...v, severity: v.severity ?? 'error' })) };
+    },
+  };
 }

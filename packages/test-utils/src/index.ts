@@ -1,6 +1,7 @@
 export * from './fixture-accounts';
 export * from './app';
 export * from './nag';
+export * from './guard';
 export * from './snapshot';
 export * from './config';
 export * from './moto';
