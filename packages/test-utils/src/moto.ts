@@ -76,12 +76,15 @@ export function motoRequired(env: Readonly<Record<string, string | undefined>> =
 
 /**
  * The vitest global setup of the emulator target: checks moto once, prints ONE line when the tests
- * are skipped, fails under CI=true without moto, and tells the workers through the environment.
+ * are skipped (unless `npm test` said it already), fails under CI=true without moto, and tells the
+ * workers through the environment.
  */
 export function motoGlobalSetup(): void {
+  // `npm test` (tools/scripts/run-tests.mjs) checks once for every project and says it itself.
+  const announced = (process.env[MOTO_STATUS_VARIABLE] ?? '') !== '';
   const status = motoStatus();
   process.env[MOTO_STATUS_VARIABLE] = status.available ? `available ${status.version}` : `unavailable: ${status.reason}`;
-  if (!motoRequired()) {
+  if (!motoRequired() && !announced) {
     console.log(`AWS emulator tests skipped: ${status.reason}`);
   }
 }

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import { allowedActions, createTestApp, DUMMY_ACCOUNTS, DUMMY_REGION, dummyEnv, policyForMoto, resolveIntrinsics, rolePolicyFromTemplate, withoutAction } from '../src';
+import { allowedActions, createTestApp, MOTO_STATUS_VARIABLE, motoRequired, motoStatus, DUMMY_ACCOUNTS, DUMMY_REGION, dummyEnv, policyForMoto, resolveIntrinsics, rolePolicyFromTemplate, withoutAction } from '../src';
 
 const values = { account: DUMMY_ACCOUNTS.tooling, region: DUMMY_REGION };
 
@@ -138,5 +138,20 @@ describe('resolveIntrinsics with conditions', () => {
     // WHEN / THEN
     expect(resolveIntrinsics(value, template, values)).toEqual({ Other: 'x' });
     expect(resolveIntrinsics(value, template, { ...values, refs: { InstanceType: 'ml.m5.large' } })).toEqual({ KmsKeyId: 'key', Other: 'x' });
+  });
+});
+
+describe('motoRequired', () => {
+  it('skips outside CI, and fails when CI=true, when moto is unavailable', () => {
+    // GIVEN the global setup found no moto (this file never probed itself, so the answer is read from the environment)
+    process.env[MOTO_STATUS_VARIABLE] = 'unavailable: python3 cannot import moto.server (no module)';
+    try {
+      expect(motoStatus()).toEqual({ available: false, reason: 'python3 cannot import moto.server (no module)' });
+      // WHEN / THEN
+      expect(motoRequired({})).toBe(false);
+      expect(() => motoRequired({ CI: 'true' })).toThrow(/CI=true but the AWS emulator cannot run: python3 cannot import moto.server/);
+    } finally {
+      delete process.env[MOTO_STATUS_VARIABLE];
+    }
   });
 });
