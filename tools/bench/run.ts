@@ -10,6 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { lintModuleAssembly } from '../src/cfn-lint';
 import { loadDeployment } from '../src/main-job/deployment';
 import { readEnvFile } from '../src/main-job/env-file';
 import { synthModule } from '../src/main-job/synth';
@@ -25,7 +26,7 @@ function timed(command: string, args: string[]): number {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-async function synthPerModule(): Promise<Array<{ app: string; module: string; seconds: number }>> {
+async function synthPerModule(): Promise<Array<{ app: string; module: string; seconds: number; lint: string }>> {
   const { runs } = loadDeployment({
     deploymentPath: 'manifests/example/deployment.yaml',
     env: readEnvFile(join(REPO_ROOT, 'manifests/example/example.env')),
@@ -34,7 +35,9 @@ async function synthPerModule(): Promise<Array<{ app: string; module: string; se
   for (const run of runs) {
     const result = await synthModule(run, join(run.appDir, 'cdk.out', run.moduleName));
     if (!result.ok) throw new Error(`${run.moduleName} failed:\n${result.output}`);
-    rows.push({ app: run.app, module: run.moduleName, seconds: result.seconds });
+    // The main job's cfn-lint step on the same assembly (timed whatever it finds; the gate is the main job's).
+    const lint = await lintModuleAssembly(result.outdir);
+    rows.push({ app: run.app, module: run.moduleName, seconds: result.seconds, lint: lint.skipped ? 'skipped' : lint.seconds.toFixed(1) });
   }
   return rows;
 }
@@ -54,6 +57,7 @@ async function main() {
   row('---', '---', '---');
   row('compile all packages (nx)', compileCold.toFixed(1), compileCached.toFixed(1));
   synthSecond.forEach((r, i) => row(`synth ${r.app} / ${r.module} (sequential)`, synthFirst[i].seconds.toFixed(1), r.seconds.toFixed(1)));
+  synthSecond.forEach((r, i) => row(`cfn-lint ${r.app} / ${r.module} (every template, every target region)`, synthFirst[i].lint, r.lint));
   lines.push('', 'Synth is not cached by design (the main job always writes fresh assemblies); "cached" is a warm second run.', '');
 
   lines.push('### Test suite (`npm test`)', '');
