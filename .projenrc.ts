@@ -69,6 +69,25 @@ const constructs = new SharedLibrary(root, {
   devDeps: [`@cdklabs/cdk-validator-cfnguard@${VERSIONS.cdkValidatorCfnguard}`],
 });
 
+// SageMaker Pipelines authored in TypeScript (docs/adr/0009-pipelines-in-typescript.md): the definition
+// builder has no CDK dependency; the run tool ships as a single-file bundle like the registry tools.
+const pipelines = new SharedLibrary(root, {
+  name: 'pipelines',
+  description: 'SageMaker Pipelines in TypeScript: a typed definition builder, the seed pipelines, their ML scripts and the run tool',
+  deps: [
+    ...['client-sagemaker', 'client-s3', 'client-sts'].map((c) => `@aws-sdk/${c}@${VERSIONS.awsSdk}`),
+    // The CLI renders a user's pipeline written in TypeScript: esbuild transpiles it in memory.
+    `esbuild@${VERSIONS.esbuild}`,
+  ],
+  devDeps: [`aws-sdk-client-mock@${VERSIONS.sdkMock}`, `aws-sdk-client-mock-vitest@${VERSIONS.sdkMockVitest}`],
+  workspaceDevDeps: [testUtils],
+  setupFiles: ['aws-sdk-client-mock-vitest/extend'],
+});
+pipelines.compileTask.exec('node scripts/bundle.mjs');
+pipelines.gitignore.exclude('/bundles/');
+pipelines.addBins({ 'sagemaker-mlops-pipeline': 'lib/cli/main.js' });
+useEmulatorTests(pipelines);
+
 const shared = [config, events, iam, registry, constructs];
 
 const apps = [
