@@ -1,4 +1,4 @@
-import { JsonFile, TextFile, javascript } from 'projen';
+import { TextFile, typescript } from 'projen';
 
 export interface EmulatorTestOptions {
   /**
@@ -18,9 +18,10 @@ export const EMULATOR_REPORT = 'test-emulator-results.json';
 /**
  * The AWS emulator integration tests of a project (docs/adr/0008-emulator-integration-tests.md):
  * `test-emulator/**\/*.test.ts`, run against a moto server by the nx target `test:emulator`, apart
- * from the unit tests (own vitest config, own report, own type-check) so that `test` never needs Python.
+ * from the unit tests (own vitest config, own report) so that `test` never needs Python; the unit
+ * tests' type-check covers them.
  */
-export function useEmulatorTests(project: javascript.NodeProject, options: EmulatorTestOptions = {}) {
+export function useEmulatorTests(project: typescript.TypeScriptProject, options: EmulatorTestOptions = {}) {
   if (options.devDeps?.length) project.addDevDeps(...options.devDeps);
   const globalSetup = options.globalSetup ?? '@sagemaker-mlops/test-utils/lib/moto-global-setup.js';
   new TextFile(project, 'vitest.emulator.config.mts', {
@@ -44,18 +45,13 @@ export function useEmulatorTests(project: javascript.NodeProject, options: Emula
       '});',
     ],
   });
-  new JsonFile(project, 'test-emulator/tsconfig.json', {
-    obj: {
-      extends: '../tsconfig.json',
-      compilerOptions: { noEmit: true, rootDir: '..', module: 'preserve', moduleResolution: 'bundler' },
-      include: ['**/*.ts', '../src/**/*.ts'],
-      exclude: ['node_modules'],
-    },
-  });
+  // The unit tests' type-check (the `test` task's tsc) covers the emulator tests too: one tsc per
+  // project instead of two, and a type error fails `test` even where moto is missing.
+  // (useVitest's include, plus this folder.)
+  project.tsconfigDev.file.addOverride('include', ['**/*.ts', '../src/**/*.ts', '../test-emulator/**/*.ts']);
   const task = project.addTask('test:emulator', {
     description: 'AWS emulator integration tests (moto server; skipped with one line without it, required under CI=true)',
   });
-  task.exec('tsc -p test-emulator/tsconfig.json --noEmit');
   task.exec(`vitest run --config vitest.emulator.config.mts --reporter=default --reporter=json --outputFile.json=${EMULATOR_REPORT}`, {
     receiveArgs: true,
   });
