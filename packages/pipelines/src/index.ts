@@ -5,3 +5,4 @@ export * from './core/steps';
 export * from './core/pipeline';
 export * from './images/image-uris';
 export { FRAMEWORK_IMAGE_REGISTRY_ACCOUNTS } from './images/registry-accounts';
+export * from './core/placeholders';

@@ -2,6 +2,7 @@ import { SAGEMAKER_MODEL } from '../data/sagemaker-model';
 import type { ShapeTree } from '../data/model-types';
 import { ExecutionVariables, isExpression, type Json, type Reference, StepProperty, type StringValue, type ValueType, valueTypeOf } from './expressions';
 import { isParameter, type Parameter } from './parameters';
+import { placeholdersIn } from './placeholders';
 import { ConditionStep, FailStep, ProcessingStep, type Step } from './steps';
 
 /** The definition schema version the service reads. */
@@ -354,8 +355,13 @@ export class Pipeline {
     };
   }
 
-  /** The definition as the JSON string the API takes. */
+  /** The definition as the JSON string the API takes; fails while it holds placeholders (see renderDefinition). */
   render(indent?: number): string {
-    return JSON.stringify(this.definition(), undefined, indent);
+    const body = JSON.stringify(this.definition(), undefined, indent);
+    const placeholders = placeholdersIn(body);
+    if (placeholders.length > 0) {
+      throw new Error(`Pipeline ${this.name}: no value for the placeholder(s) ${placeholders.join(', ')}; use renderDefinition with substitutions, or renderForCloudFormation`);
+    }
+    return body;
   }
 }
