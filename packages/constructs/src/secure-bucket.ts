@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { acknowledgeControl } from './nag';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -13,7 +14,8 @@ export interface SecureBucketProps {
   /**
    * Customer managed key for SSE-KMS. Cross-account readers need a grant on this key too.
    *
-   * @default - SSE-S3
+   * @default - SSE-KMS with the AWS managed key `aws/s3`, which only principals of this account can use:
+   * give a key when other accounts read the bucket
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -24,7 +26,10 @@ export interface SecureBucketProps {
    */
   readonly retainOnDelete?: boolean;
   /**
-   * Bucket that receives the server access logs.
+   * Bucket that receives the server access logs, e.g. the central access-log bucket of a Control Tower landing
+   * zone. S3 delivers access logs only to a bucket in the same account and Region, which must let the
+   * `logging.s3.amazonaws.com` service principal write (its bucket policy; an imported bucket's policy is not
+   * changed here).
    *
    * @default - a dedicated access-log bucket is created next to this one
    */
@@ -35,11 +40,32 @@ export interface SecureBucketProps {
    * @default - noncurrent versions are kept
    */
   readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Days after which S3 aborts a multipart upload that was never completed and deletes its parts.
+   *
+   * @default 7
+   */
+  readonly abortIncompleteMultipartUploadDays?: number;
 }
 
+/** Why no bucket of this construct has S3 Object Lock (CT.S3.PR.9). */
+const NO_OBJECT_LOCK =
+  'Object Lock makes versions undeletable for a retention period; these buckets are versioned and retained on ' +
+  'delete instead, and the pipelines must be able to replace and clean up what they write.';
+/** Why no bucket of this construct sends S3 event notifications (CT.S3.PR.4). */
+const NO_EVENT_NOTIFICATIONS =
+  'Nothing consumes object events of this bucket: its writers (pipelines, SageMaker) report through their own ' +
+  'events and logs.';
+
 /**
- * An S3 bucket with the house defaults: public access blocked, TLS enforced, versioned, encrypted,
- * access-logged, and retained on delete unless told otherwise.
+ * An S3 bucket with the house defaults: public access blocked, ACLs disabled (bucket owner enforced), TLS
+ * enforced, versioned, encrypted with KMS, access-logged, incomplete multipart uploads aborted, and retained on
+ * delete unless told otherwise. It passes the AWS Control Tower proactive controls for S3 except Object Lock and
+ * event notifications, which it acknowledges with the reason.
+ *
+ * Access logs are delivered under a bucket policy for `logging.s3.amazonaws.com`, not an ACL: the app needs
+ * the feature flag `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy` (set in every app's cdk.json), without
+ * which CDK refuses to log into a bucket whose ACLs are disabled.
  */
 export class SecureBucket extends Construct {
   public readonly bucket: s3.Bucket;
@@ -51,24 +77,46 @@ export class SecureBucket extends Construct {
     const retain = props.retainOnDelete ?? true;
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
+    const abortUploads = Duration.days(props.abortIncompleteMultipartUploadDays ?? 7);
+
     let logs = props.serverAccessLogsBucket;
     if (!logs) {
-      this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      const accessLogs = new s3.Bucket(this, 'AccessLogs', {
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         enforceSSL: true,
-        // S3 server access logging only delivers to SSE-S3 buckets.
+        // "You can use default bucket encryption on the destination bucket only if you use server-side encryption
+        // with Amazon S3 managed keys (SSE-S3)": server access logs are not delivered to an SSE-KMS bucket
+        // ("Enabling Amazon S3 server access logging", Amazon S3 User Guide,
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
         encryption: s3.BucketEncryption.S3_MANAGED,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         versioned: true,
         removalPolicy,
         autoDeleteObjects: false,
-        lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+        lifecycleRules: [
+          { expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: abortUploads },
+        ],
       });
-      Validations.of(this.accessLogsBucket).acknowledge({
+      Validations.of(accessLogs).acknowledge({
         id: 'AwsSolutions-S1',
         reason: 'This is the server access log bucket; logging it into itself would loop.',
       });
-      logs = this.accessLogsBucket;
+      acknowledgeControl(
+        accessLogs,
+        'CT.S3.PR.2',
+        'This is the server access log bucket: S3 would log its own log deliveries into it. Pass a central access-log ' +
+          'bucket (s3_access_logs_bucket_arn) to create no such bucket.',
+      );
+      acknowledgeControl(
+        accessLogs,
+        'CT.S3.PR.10',
+        'S3 delivers server access logs only to a bucket with SSE-S3 default encryption, not SSE-KMS (Enabling Amazon ' +
+          'S3 server access logging, Amazon S3 User Guide).',
+      );
+      acknowledgeControl(accessLogs, 'CT.S3.PR.9', `${NO_OBJECT_LOCK} Logs expire after a year.`);
+      acknowledgeControl(accessLogs, 'CT.S3.PR.4', 'Nothing consumes the arrival of access-log objects.');
+      this.accessLogsBucket = accessLogs;
+      logs = accessLogs;
     }
 
     this.bucket = new s3.Bucket(this, 'Resource', {
@@ -76,16 +124,22 @@ export class SecureBucket extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       versioned: true,
-      encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.KMS_MANAGED,
       encryptionKey: props.encryptionKey,
       bucketKeyEnabled: props.encryptionKey ? true : undefined,
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: 'access-logs/',
       removalPolicy,
-      lifecycleRules:
-        props.noncurrentVersionExpirationDays !== undefined
-          ? [{ noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays) }]
-          : undefined,
+      lifecycleRules: [
+        {
+          abortIncompleteMultipartUploadAfter: abortUploads,
+          noncurrentVersionExpiration:
+            props.noncurrentVersionExpirationDays !== undefined ? Duration.days(props.noncurrentVersionExpirationDays) : undefined,
+        },
+      ],
     });
+    acknowledgeControl(this.bucket, 'CT.S3.PR.9', NO_OBJECT_LOCK);
+    acknowledgeControl(this.bucket, 'CT.S3.PR.4', NO_EVENT_NOTIFICATIONS);
   }
 }
