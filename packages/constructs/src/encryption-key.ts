@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
@@ -16,7 +17,15 @@ export interface EncryptionKeyProps {
   readonly retainOnDelete?: boolean;
 }
 
-/** A customer managed KMS key with yearly rotation. */
+/**
+ * A customer managed KMS key with yearly rotation, whose grants only AWS services may create.
+ *
+ * The key policy denies `kms:CreateGrant` to every principal unless an AWS service integrated with KMS makes the
+ * request on the principal's behalf (`kms:GrantIsForAWSResource`) or the caller is an AWS service
+ * (`aws:PrincipalIsAWSService`), as the AWS Control Tower proactive control CT.KMS.PR.3 requires ("Controlling
+ * access to grants", AWS KMS Developer Guide, https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html).
+ * Services that use the key for their resources (SageMaker volumes, EBS, ...) keep creating their grants.
+ */
 export class EncryptionKey extends Construct {
   public readonly key: kms.Key;
 
@@ -28,5 +37,17 @@ export class EncryptionKey extends Construct {
       enableKeyRotation: true,
       removalPolicy: props.retainOnDelete ?? true ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyGrantsNotForAwsResources',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        // In a key policy, "*" is the key itself.
+        resources: ['*'],
+        // BoolIfExists: a request without the key (no service involved) counts as false and is denied.
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
   }
 }
