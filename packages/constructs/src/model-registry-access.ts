@@ -4,6 +4,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { assertNoRegistryWrites, modelPackageGroupPolicy } from '@sagemaker-mlops/iam';
 import { Construct } from 'constructs';
+import { acknowledgeControl } from './nag';
 
 /** The fixed id of AwsCustomResource's singleton function (aws-cdk-lib custom-resources). */
 const SINGLETON_UUID = '679f53fac002430cb0da5b7982bd2287';
@@ -124,7 +125,14 @@ export class ModelRegistryAccess extends Construct {
       installLatestAwsSdk: false,
     });
     // AwsCustomResource runs one singleton function per stack, created at the stack's root.
-    const singletonRole = stack.node.findChild(`AWS${SINGLETON_UUID}`).node.findChild('ServiceRole');
+    const singleton = stack.node.findChild(`AWS${SINGLETON_UUID}`);
+    acknowledgeControl(
+      singleton,
+      'CT.LAMBDA.PR.3',
+      "AwsCustomResource's singleton function (CDK's own helper) only calls the SageMaker API at deploy time; CDK " +
+        'places it in no VPC unless given one, and this stack has none.',
+    );
+    const singletonRole = singleton.node.findChild('ServiceRole');
     Validations.of(singletonRole).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: "AwsCustomResource's singleton function writes its logs through AWSLambdaBasicExecutionRole; CDK offers no other role.",

@@ -14,17 +14,19 @@ import {
 } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { EncryptionKey } from '../encryption-key';
 import { SecureBucket } from '../secure-bucket';
 import { endpointExecutionRoleName, endpointName, endpointTestRoleName } from './names';
 import { acknowledgeWildcardResources, JustifiedStatement } from './private/acknowledge';
 import { INSTANCE_STORAGE_FAMILIES, instanceFamilyCondition } from './private/instance-storage';
-import { endpointStackPropsProblems } from './private/validation';
+import { endpointStackPropsProblems, MIN_SHIFTING_INSTANCES, SHIFTING_MODES } from './private/validation';
 
 /** Subnets and security groups given by id. The ids are the same in every account the template is deployed to. */
 export interface EndpointVpcSubnets {
@@ -266,6 +268,8 @@ export class EndpointStack extends Stack {
   public readonly dataCaptureBucket?: s3.Bucket;
   /** The alarms that roll an update back, when guardrails are configured. */
   public readonly rollbackAlarms: cloudwatch.Alarm[];
+  /** The topic the rollback alarms notify, when guardrails are configured: subscribe to learn of rollbacks. */
+  public rollbackAlarmTopic?: sns.Topic;
 
   constructor(scope: Construct, id: string, props: EndpointStackProps) {
     const problems = endpointStackPropsProblems(props);
@@ -305,8 +309,11 @@ export class EndpointStack extends Stack {
       this.dataCaptureBucket = new SecureBucket(this, 'DataCapture', { encryptionKey: this.encryptionKey }).bucket;
     }
 
+    // The alarms exist before the execution role, whose inline policy must let SageMaker describe them.
+    if (props.guardrails) this.createRollbackAlarms(props.guardrails, name, variantName);
+
     const vpcConfig = this.vpcConfig(props.vpc);
-    this.executionRole = this.createExecutionRole(props, stageName, vpcConfig);
+    this.executionRole = this.createExecutionRole(props, stageName, name, vpcConfig);
 
     this.model = new sagemaker.CfnModel(this, 'Model', {
       executionRoleArn: this.executionRole.roleArn,
@@ -345,7 +352,7 @@ export class EndpointStack extends Stack {
     this.endpoint = new sagemaker.CfnEndpoint(this, 'Endpoint', {
       endpointName: name,
       endpointConfigName: this.endpointConfig.attrEndpointConfigName,
-      deploymentConfig: props.guardrails && this.deploymentConfig(props.guardrails, name, variantName),
+      deploymentConfig: props.guardrails && this.deploymentConfig(props.guardrails),
       // A new model keeps the instance count autoscaling reached instead of falling back to InstanceCount.
       retainAllVariantProperties: props.autoscaling ? true : undefined,
     });
@@ -356,17 +363,22 @@ export class EndpointStack extends Stack {
 
     const outputs: Record<string, string> = {
       EndpointName: this.endpoint.attrEndpointName,
-      EndpointArn: this.endpoint.attrEndpointArn,
+      // Ref of AWS::SageMaker::Endpoint is its ARN; the EndpointArn attribute is missing from the resource schema of
+      // many regions (eu-west-1, us-east-2, ap-*), where a GetAtt of it fails the deployment (cfn-lint E1010).
+      EndpointArn: this.endpoint.ref,
       ExecutionRoleArn: this.executionRole.roleArn,
       TestRoleArn: this.testRole.roleArn,
     };
     if (this.dataCaptureBucket) outputs.DataCaptureBucketName = this.dataCaptureBucket.bucketName;
+    if (this.rollbackAlarmTopic) outputs.RollbackAlarmTopicArn = this.rollbackAlarmTopic.topicArn;
     for (const [outputId, value] of Object.entries(outputs)) new CfnOutput(this, outputId, { value });
   }
 
   private createParameters(props: EndpointStackProps): EndpointStackParameters {
     // A literal registry account lets CloudFormation refuse a model package of any other account.
     const account = Token.isUnresolved(props.modelRegistryAccount) ? '[0-9]{12}' : props.modelRegistryAccount;
+    // CloudFormation refuses a stage whose InstanceCount leaves a canary or linear guardrail no valid step.
+    const minInstances = props.guardrails && SHIFTING_MODES.includes(props.guardrails.mode) ? MIN_SHIFTING_INSTANCES : 1;
     return {
       modelPackageArn: new CfnParameter(this, 'ModelPackageArn', {
         type: 'String',
@@ -388,9 +400,13 @@ export class EndpointStack extends Stack {
       }),
       instanceCount: new CfnParameter(this, 'InstanceCount', {
         type: 'Number',
-        default: 1,
-        minValue: 1,
+        default: minInstances,
+        minValue: minInstances,
         description: 'Number of instances (the initial count when autoscaling is configured)',
+        constraintDescription:
+          minInstances > 1
+            ? `must be at least ${minInstances}: a ${props.guardrails?.mode} guardrail shifts at most 50% of the variant's instances first`
+            : undefined,
       }),
       variantName: new CfnParameter(this, 'VariantName', {
         type: 'String',
@@ -432,6 +448,7 @@ export class EndpointStack extends Stack {
   private createExecutionRole(
     props: EndpointStackProps,
     stageName: string,
+    name: string,
     vpc: ResolvedVpc | undefined,
   ): iam.Role {
     const statements: iam.PolicyStatement[] = [];
@@ -473,10 +490,53 @@ export class EndpointStack extends Stack {
       'Each model package names its own image repository; pulls are limited to the repositories of the model ' +
         'registry account in this region.',
     );
+    // Images of SageMaker's own algorithms and Deep Learning Containers need no statement here: SageMaker pulls
+    // them with service-owned credentials, not the execution role's ("Docker Registry Paths and Example Code",
+    // Amazon SageMaker AI Developer Guide, https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-algo-docker-registry-paths.html:
+    // "Because customer credentials aren't used, any AWS IAM policies ... that deny Amazon ECR permissions won't
+    // prevent use of pre-built images").
     allow(
       new iam.PolicyStatement({ sid: 'AuthorizeImagePulls', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
       'ecr:GetAuthorizationToken does not support resource-level permissions.',
     );
+
+    // The container's logs and instance metrics go to CloudWatch with the execution role ("CreateModel API:
+    // Execution Role Permissions", How to use SageMaker AI execution roles,
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html), into the endpoint's own log group.
+    const logGroupArn = this.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: `/aws/sagemaker/Endpoints/${name}`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    allow(
+      new iam.PolicyStatement({
+        sid: 'WriteEndpointLogs',
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [logGroupArn, `${logGroupArn}:log-stream:*`],
+      }),
+      'SageMaker names a log stream per variant and instance; writes are limited to the log group of this endpoint.',
+    );
+    allow(
+      new iam.PolicyStatement({
+        sid: 'PublishEndpointMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': ['/aws/sagemaker/Endpoints', 'AWS/SageMaker'] } },
+      }),
+      'cloudwatch:PutMetricData does not support resource-level permissions; it is limited to the SageMaker endpoint namespaces.',
+    );
+    if (this.rollbackAlarms.length > 0) {
+      // A guardrail update fails unless the execution role may describe its rollback alarms ("Auto-Rollback
+      // Configuration and Monitoring", https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html).
+      allow(
+        new iam.PolicyStatement({
+          sid: 'DescribeRollbackAlarms',
+          actions: ['cloudwatch:DescribeAlarms'],
+          resources: this.rollbackAlarms.map((a) => a.alarmArn),
+        }),
+      );
+    }
 
     if (this.dataCaptureBucket) {
       allow(
@@ -574,8 +634,8 @@ export class EndpointStack extends Stack {
             new iam.PolicyStatement({
               sid: 'DescribeAndInvokeEndpoint',
               actions: ['sagemaker:DescribeEndpoint', 'sagemaker:InvokeEndpoint'],
-              // SageMaker lowercases names in ARNs: the endpoint's own ARN is the one that matches.
-              resources: [this.endpoint.attrEndpointArn],
+              // SageMaker lowercases names in ARNs: the endpoint's own ARN (its Ref) is the one that matches.
+              resources: [this.endpoint.ref],
             }),
             new iam.PolicyStatement({
               sid: 'CheckServedModelPackage',
@@ -592,13 +652,30 @@ export class EndpointStack extends Stack {
     });
   }
 
-  private deploymentConfig(
-    guard: EndpointGuardrailOptions,
-    name: string,
-    variantName: string,
-  ): sagemaker.CfnEndpoint.DeploymentConfigProperty {
+  private createRollbackAlarms(guard: EndpointGuardrailOptions, name: string, variantName: string): void {
     const dimensionsMap = { EndpointName: name, VariantName: variantName };
     const rollsBack = `Rolls back an update of ${name} when`;
+    // Control Tower (CT.CLOUDWATCH.PR.1) requires an alarm action; the topic lets operators learn of a rollback.
+    this.rollbackAlarmTopic = new sns.Topic(this, 'RollbackAlarmTopic', {
+      displayName: `Rollbacks of ${name}`,
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+    });
+    // CloudWatch publishes to an SSE-KMS topic with its own service principal, so the key must let it ("Enable
+    // compatibility between event sources from AWS services and encrypted topics", Amazon SNS Developer Guide,
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services). The key
+    // policy cannot name the alarms (alarm -> topic -> key -> alarm would be circular), so it is limited to this account.
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToRollbackTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        // In a key policy, "*" is the key itself.
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    const action = new cloudwatchActions.SnsAction(this.rollbackAlarmTopic);
     const alarm = (alarmId: string, metricName: string, threshold: number, description: string) => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         alarmDescription: description,
@@ -616,6 +693,7 @@ export class EndpointStack extends Stack {
         // No traffic is no evidence against the new fleet.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+      created.addAlarmAction(action);
       this.rollbackAlarms.push(created);
     };
     if (guard.alarms.max5xxErrorRate !== undefined) {
@@ -628,6 +706,19 @@ export class EndpointStack extends Stack {
       const ms = guard.alarms.maxModelLatencyMs;
       alarm('ModelLatencyAlarm', 'ModelLatency', ms * 1000, `${rollsBack} the average model latency exceeds ${ms} ms`);
     }
+    // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: allow the alarms explicitly.
+    this.rollbackAlarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'RollbackAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.rollbackAlarmTopic.topicArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': this.rollbackAlarms.map((a) => a.alarmArn) } },
+      }),
+    );
+  }
+
+  private deploymentConfig(guard: EndpointGuardrailOptions): sagemaker.CfnEndpoint.DeploymentConfigProperty {
     return {
       blueGreenUpdatePolicy: {
         trafficRoutingConfiguration: {

@@ -228,7 +228,15 @@ describe('EndpointStack template', () => {
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual(['DataCaptureBucketName', 'EndpointArn', 'EndpointName', 'ExecutionRoleArn', 'TestRoleArn']);
     expect(outputs.EndpointName.Value).toEqual({ 'Fn::GetAtt': ['Endpoint', 'EndpointName'] });
-    expect(outputs.EndpointArn.Value).toEqual({ 'Fn::GetAtt': ['Endpoint', 'EndpointArn'] });
+    // Ref is the ARN (AWS::SageMaker::Endpoint return values, CloudFormation Template Reference)
+    expect(outputs.EndpointArn.Value).toEqual({ Ref: 'Endpoint' });
+  });
+
+  it('fails when any template GetAtts EndpointArn, which the Endpoint schema of eu-west-1, us-east-2 and ap-* lacks', () => {
+    // GIVEN / WHEN
+    const { template } = synth(GUARDED);
+    // THEN
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/"Fn::GetAtt":\["Endpoint","EndpointArn"\]/);
   });
 });
 
@@ -251,6 +259,8 @@ describe('EndpointStack execution role', () => {
       ['DecryptModelArtifacts', 'kms:Decrypt'],
       ['PullModelImages', ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability']],
       ['AuthorizeImagePulls', 'ecr:GetAuthorizationToken'],
+      ['WriteEndpointLogs', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams']],
+      ['PublishEndpointMetrics', 'cloudwatch:PutMetricData'],
       ['WriteCapturedData', 's3:PutObject'],
       ['EncryptCapturedData', ['kms:Encrypt', 'kms:GenerateDataKey']],
     ]);
@@ -307,6 +317,7 @@ describe('EndpointStack execution role', () => {
       [
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Resource::<DataCapture8D9F5501.Arn>/data-capture/*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/Endpoints/churn-p-abc123def456-<StageName>:log-stream:*]',
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:${DUMMY_ACCOUNTS.source}:repository/*]`,
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::churn-model-artifacts/*]',
       ].sort(),
@@ -350,7 +361,7 @@ describe('EndpointStack test role', () => {
               Sid: 'DescribeAndInvokeEndpoint',
               Effect: 'Allow',
               Action: ['sagemaker:DescribeEndpoint', 'sagemaker:InvokeEndpoint'],
-              Resource: { 'Fn::GetAtt': ['Endpoint', 'EndpointArn'] },
+              Resource: { Ref: 'Endpoint' },
             },
             {
               // the staging test checks that the endpoint serves the model package of the build

@@ -20,6 +20,11 @@ const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SHORTEN = 'shorten the project name, the project id or the stage name';
 
+/** Guardrail modes that shift part of the fleet before the rest. */
+export const SHIFTING_MODES: readonly string[] = ['canary', 'linear'];
+/** Fewest instances a variant needs for a canary or linear guardrail (each step is at most 50% of the fleet). */
+export const MIN_SHIFTING_INSTANCES = 2;
+
 /** Literal values are checked; a token is taken on trust, since its value is only known at deploy time. */
 function literal(value: string | undefined): value is string {
   return value !== undefined && !Token.isUnresolved(value);
@@ -191,6 +196,19 @@ export function endpointStackPropsProblems(props: EndpointStackProps): string[] 
       if (value === undefined) continue;
       if (guard.mode !== mode) add(prop, value, `it only applies to mode '${mode}'`);
       else if (!isInteger(value, min, 50)) add(prop, value, `expected a whole percentage from ${min} to 50`);
+    }
+    // The canary must be at most 50% of the variant's instance count, and a linear step 10-50% of it
+    // (TrafficRoutingConfig, Amazon SageMaker API Reference,
+    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html): a single instance has
+    // no valid canary or step, so a fleet that may shrink to one instance cannot use these modes.
+    if (SHIFTING_MODES.includes(guard.mode) && scaling && isInteger(scaling.minCapacity, 1) && scaling.minCapacity < MIN_SHIFTING_INSTANCES) {
+      add(
+        'autoscaling.minCapacity',
+        scaling.minCapacity,
+        `guardrails.mode '${guard.mode}' shifts part of the fleet first, and SageMaker needs at least ` +
+          `${MIN_SHIFTING_INSTANCES} instances for that (the canary or a linear step must be at most 50% of the variant's ` +
+          "instances): set minCapacity to 2 or more, or use mode 'all-at-once'",
+      );
     }
     if (guard.terminationWaitSeconds !== undefined && !isInteger(guard.terminationWaitSeconds, 0, 3600)) {
       add('guardrails.terminationWaitSeconds', guard.terminationWaitSeconds, 'expected a whole number of seconds from 0 to 3600');
