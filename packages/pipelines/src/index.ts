@@ -6,3 +6,6 @@ export * from './core/pipeline';
 export * from './images/image-uris';
 export { FRAMEWORK_IMAGE_REGISTRY_ACCOUNTS } from './images/registry-accounts';
 export * from './core/placeholders';
+export { type SeedPipelineOptions } from './seeds/common';
+export { batchInferencePipeline } from './seeds/batch-inference';
+export { trainingPipeline } from './seeds/training';
