@@ -298,7 +298,10 @@ export class EndpointStack extends Stack {
       ['sagemaker:project-id', props.projectId],
       ['sagemaker:project-name', props.projectName],
     ];
-    for (const [key, value] of tags) Tags.of(this).add(key, value, { excludeResourceTypes: ['aws:cdk:stack'] });
+    // Not the scalable target: the resource schemas cfn-lint has for every region (1.51) have no Tags on
+    // AWS::ApplicationAutoScaling::ScalableTarget (E3002), and the stage regions' CloudFormation may not either.
+    const untagged = ['aws:cdk:stack', 'AWS::ApplicationAutoScaling::ScalableTarget'];
+    for (const [key, value] of tags) Tags.of(this).add(key, value, { excludeResourceTypes: untagged });
 
     this.encryptionKey = new EncryptionKey(this, 'EncryptionKey', {
       description: `Storage volumes and captured data of the SageMaker endpoint ${name}`,
