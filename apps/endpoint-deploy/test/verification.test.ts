@@ -1,5 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { DUMMY_REGION, TARGET_REGIONS_METADATA_KEY } from '@sagemaker-mlops/test-utils';
+import { DUMMY_REGION, expectCfnLintClean, TARGET_REGIONS_METADATA_KEY } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import { MULTI_ACCOUNT, synth } from './fixtures';
 
@@ -59,5 +59,21 @@ describe('endpoint-deploy against what AWS enforces (issue 7)', () => {
   it('records every stage region for the cfn-lint gate', () => {
     const { stack: crossRegion } = synth({ ...MULTI_ACCOUNT, staging_region: 'us-east-2', prod_region: 'ap-southeast-2' });
     expect(Template.fromStack(crossRegion).toJSON().Metadata[TARGET_REGIONS_METADATA_KEY]).toEqual(['ap-southeast-2', DUMMY_REGION, 'us-east-2'].sort());
+  });
+
+  it('is clean under cfn-lint in the module region and every stage region, nested template included', async () => {
+    const { stack: crossRegion } = synth({
+      ...MULTI_ACCOUNT,
+      staging_region: 'us-east-2',
+      prod_region: 'ap-southeast-2',
+      autoscaling_min_capacity: 2,
+      autoscaling_max_capacity: 4,
+      autoscaling_target_invocations: 200,
+    });
+    const result = await expectCfnLintClean(crossRegion);
+    if (!result.skipped) {
+      expect(result.regions).toEqual(['ap-southeast-2', DUMMY_REGION, 'us-east-2'].sort());
+      expect(result.templates.some((t) => /assembly-.*EndpointTemplate/.test(t))).toBe(true);
+    }
   });
 });
