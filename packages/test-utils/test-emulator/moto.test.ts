@@ -50,6 +50,26 @@ describe.skipIf(!motoRequired())('moto harness', () => {
     expect(moto.requestCount()).toBeGreaterThan(3);
   });
 
+  it('fails when a test sends more requests than its bound: the server is killed', async () => {
+    // GIVEN a server allowed 3 requests
+    const bounded = await startMoto(DUMMY_REGION, { maxRequests: 3 });
+    try {
+      // WHEN a loop runs away (bounded here too)
+      const answers: boolean[] = [];
+      for (let i = 0; i < 10; i++) {
+        answers.push(await fetch(`${bounded.endpoint}/moto-api/data.json`).then((r) => r.ok, () => false));
+        if (!answers[answers.length - 1]) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // THEN the requests after the bound (the harness's readiness probe counts too) are refused
+      expect(answers[0]).toBe(true);
+      expect(answers).toContain(false);
+      expect(answers.filter(Boolean).length).toBeLessThan(3);
+    } finally {
+      await bounded.stop();
+    }
+  });
+
   it('stops: nothing answers after stop, and a second stop is harmless', async () => {
     const other = await startMoto(DUMMY_REGION);
     await other.stop();
