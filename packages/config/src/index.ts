@@ -22,6 +22,7 @@ export {
   PLACEHOLDER_ACCOUNTS,
   region,
   resourceName,
+  s3BucketArn,
   s3BucketName,
 } from './primitives';
 export type {
@@ -32,6 +33,7 @@ export type {
   ParsedKmsKeyArn,
   ParsedModelPackageArn,
   ParsedModelPackageGroupArn,
+  ParsedS3BucketArn,
   Partition,
   ResourceNameOptions,
 } from './primitives';

@@ -486,6 +486,59 @@ export const s3BucketName = z.unknown().transform((value, ctx): string => {
   return problems.length > 0 ? z.NEVER : value;
 });
 
+/** A parsed S3 general purpose bucket ARN. */
+export interface ParsedS3BucketArn {
+  /** The ARN as given. */
+  readonly arn: string;
+  /** The partition, e.g. `aws`. */
+  readonly partition: Partition;
+  /** The bucket name. */
+  readonly bucketName: string;
+}
+
+const S3_BUCKET_ARN_FORMAT = 'arn:<partition>:s3:::<bucket name>';
+
+/**
+ * An S3 general purpose bucket ARN (`arn:<partition>:s3:::<bucket>`: S3 bucket ARNs name no region and no
+ * account), parsed into `{ arn, partition, bucketName }`. The name must follow the bucket naming rules.
+ */
+export const s3BucketArn = z.unknown().transform((value, ctx): ParsedS3BucketArn => {
+  const expected = `expected an S3 bucket ARN (${S3_BUCKET_ARN_FORMAT})`;
+  if (typeof value !== 'string') {
+    report(ctx, value, value === undefined ? requiredMessage(`an S3 bucket ARN (${S3_BUCKET_ARN_FORMAT})`) : `${expected}, got ${jsonTypeOf(value)}`);
+    return z.NEVER;
+  }
+  if (value.startsWith('s3://')) {
+    report(ctx, value, `${expected}, got an s3:// URI; write it as arn:aws:s3:::${value.slice(5).split('/')[0]}`);
+    return z.NEVER;
+  }
+  const match = /^arn:([^:]*):s3:([^:]*):([^:]*):(.*)$/.exec(value);
+  if (!match) {
+    report(ctx, value, `${expected}, got "${value}", which is not an S3 ARN`);
+    return z.NEVER;
+  }
+  const [, partitionName, regionField, accountField, resource] = match;
+  let ok = true;
+  if (!(PARTITIONS as readonly string[]).includes(partitionName)) {
+    report(ctx, value, `the partition "${partitionName}" in the ARN is not an AWS partition (one of ${PARTITIONS.join(', ')})`);
+    ok = false;
+  }
+  if (regionField !== '' || accountField !== '') {
+    report(ctx, value, `${expected}: a bucket ARN has empty region and account fields; access points and other S3 resources are not buckets`);
+    return z.NEVER;
+  }
+  if (resource.includes('/')) {
+    report(ctx, value, `${expected}, got an object or prefix ARN; give the bucket ARN arn:${partitionName}:s3:::${resource.split('/')[0]}`);
+    return z.NEVER;
+  }
+  const name = s3BucketName.safeParse(resource);
+  if (!name.success) {
+    for (const issue of name.error.issues) report(ctx, value, issue.message);
+    return z.NEVER;
+  }
+  return ok ? { arn: value, partition: partitionName as Partition, bucketName: name.data } : z.NEVER;
+});
+
 /**
  * A SageMaker model package group name: 1 to 63 letters, digits and hyphens, starting and
  * ending with a letter or digit.
