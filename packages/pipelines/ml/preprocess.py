@@ -88,7 +88,7 @@ def format_number(value):
 def write_split(rows, path):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
+        writer = csv.writer(f, lineterminator="\n")
         for label, features in rows:
             writer.writerow([format_number(label)] + [format_number(v) for v in features])
 

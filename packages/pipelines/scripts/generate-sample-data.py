@@ -30,11 +30,11 @@ def main():
     rng = random.Random(2020)
     rows = [abalone(rng) for _ in range(600)]
     with open(os.path.join(ROOT, "data", "abalone.csv"), "w", newline="") as f:
-        csv.writer(f).writerows(rows)
+        csv.writer(f, lineterminator="\n").writerows(rows)
     # The batch input of the Transform step: features only, encoded as the model was trained.
     batch = [abalone(rng) for _ in range(50)]
     with open(os.path.join(ROOT, "data", "batch", "abalone-batch.csv"), "w", newline="") as f:
-        csv.writer(f).writerows([[f"{v:g}" for v in encode_features(r[0], r[1:-1])] for r in batch])
+        csv.writer(f, lineterminator="\n").writerows([[f"{v:g}" for v in encode_features(r[0], r[1:-1])] for r in batch])
 
 
 if __name__ == "__main__":

@@ -9,3 +9,7 @@ export * from './core/placeholders';
 export { type SeedPipelineOptions } from './seeds/common';
 export { batchInferencePipeline } from './seeds/batch-inference';
 export { trainingPipeline } from './seeds/training';
+export * from './run/pipeline-run';
+export { parsePipelineRunArguments, PIPELINE_RUN_USAGE, type PipelineRunArguments } from './run/arguments';
+export { runClients, type RunClients } from './run/clients';
+export { pipelineRunMain } from './run/main';

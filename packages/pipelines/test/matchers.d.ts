@@ -1,0 +1,1 @@
+/// <reference types="aws-sdk-client-mock-vitest/extend" />
