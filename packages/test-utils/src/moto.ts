@@ -216,6 +216,20 @@ const ADMIN_ROLE = 'emulator-admin';
  * @param region the region of the clients ({@link MotoServer.clientConfig})
  */
 export async function startMoto(region: string, options: StartMotoOptions = {}): Promise<MotoServer> {
+  // The port is free when probed, but another process (a parallel test file) may take it before moto
+  // binds it: moto then exits at once, and another port is tried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMotoOnce(region, options);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof PortTakenError)) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startMotoOnce(region: string, options: StartMotoOptions): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const env: Record<string, string | undefined> = { ...process.env, AWS_DEFAULT_REGION: region };
@@ -265,7 +279,9 @@ export async function startMoto(region: string, options: StartMotoOptions = {}):
     await waitUntilReady(endpoint, child, options.startTimeoutMs ?? 20_000);
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\nmoto output:\n${output.join('').slice(-2000)}`);
+    const text = output.join('');
+    const message = `${(error as Error).message}\nmoto output:\n${text.slice(-2000)}`;
+    throw /Address already in use/i.test(text) ? new PortTakenError(message) : new Error(message);
   }
 
   const partition = partitionOf(region);
