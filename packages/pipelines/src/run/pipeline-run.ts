@@ -119,6 +119,17 @@ function errorName(error: unknown): string | undefined {
 }
 
 /**
+ * DescribePipeline's answer for a pipeline that does not exist: ResourceNotFound in the API model
+ * (botocore: DescribePipeline errors), a ValidationException "Could not find pipeline ..." from moto.
+ */
+export function isPipelineMissing(error: unknown): boolean {
+  const name = errorName(error);
+  if (name === 'ResourceNotFound') return true;
+  const message = error instanceof Error ? error.message : '';
+  return name === 'ValidationException' && /could not find|does not exist/i.test(message);
+}
+
+/**
  * Upserts a pipeline (CreatePipeline or UpdatePipeline), starts an execution with parameters and
  * polls it with backoff until Succeeded, Failed or Stopped, or the timeout; for a failed or stopped
  * execution it lists each failed step's FailureReason (ListPipelineExecutionSteps).
@@ -172,7 +183,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   try {
     existing = await send<DescribePipelineCommandOutput>(new DescribePipelineCommand({ PipelineName: name }));
   } catch (error) {
-    if (errorName(error) !== 'ResourceNotFound') throw error;
+    if (!isPipelineMissing(error)) throw error;
   }
 
   let pipelineArn: string;
@@ -204,8 +215,10 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
       created = true;
       log(`pipeline ${name}: created (${pipelineArn})`);
     } catch (error) {
-      // Created meanwhile by another run: update it instead.
-      if (errorName(error) !== 'ConflictException') throw error;
+      // Created meanwhile by another run: update it instead. (ConflictException in the API model; a
+      // ValidationException "... already exists" from moto and, per the SageMaker Python SDK's upsert, the service.)
+      const exists = errorName(error) === 'ConflictException' || (errorName(error) === 'ValidationException' && /already exists/i.test((error as Error).message));
+      if (!exists) throw error;
       pipelineArn = await update();
       log(`pipeline ${name}: updated after a concurrent create (${pipelineArn})`);
     }

@@ -159,11 +159,30 @@ describe('pipeline-run', () => {
     expect(sagemaker).toHaveReceivedCommandWith(AddTagsCommand, { ResourceArn: ARN, Tags: [{ Key: 'project', Value: 'mlops' }] });
   });
 
+  it('creates the pipeline when DescribePipeline answers ValidationException "Could not find pipeline" (as moto does)', async () => {
+    sagemaker.on(DescribePipelineCommand).rejects(Object.assign(new Error('Could not find pipeline with PipelineName p.'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }));
+    sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Succeeded' });
+    expect((await world().run()).created).toBe(true);
+  });
+
+  it('fails when DescribePipeline fails otherwise, before changing anything', async () => {
+    sagemaker.on(DescribePipelineCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    await expect(world().run()).rejects.toThrowError('User is not authorized');
+    expect(sagemaker).not.toHaveReceivedCommand(CreatePipelineCommand);
+  });
+
   it('updates when another run created the pipeline meanwhile (ConflictException on create)', async () => {
     sagemaker.on(CreatePipelineCommand).rejects(Object.assign(new Error('exists'), { name: 'ConflictException', $metadata: { httpStatusCode: 400 } }));
     sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Succeeded' });
     const result = await world().run();
     expect(result.created).toBe(false);
+    expect(sagemaker).toHaveReceivedCommandTimes(UpdatePipelineCommand, 1);
+  });
+
+  it('updates when the create answers ValidationException "already exists" (moto, and the SDK\'s upsert)', async () => {
+    sagemaker.on(CreatePipelineCommand).rejects(Object.assign(new Error('Pipeline with name (p) already exists.'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }));
+    sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Succeeded' });
+    expect((await world().run()).created).toBe(false);
     expect(sagemaker).toHaveReceivedCommandTimes(UpdatePipelineCommand, 1);
   });
 
