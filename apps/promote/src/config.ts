@@ -9,6 +9,8 @@ import {
   modelPackageGroupArn,
   modelPackageGroupName,
   ModuleContext,
+  partitionOfRegion,
+  s3BucketArn,
   s3BucketName,
 } from '@sagemaker-mlops/config';
 import { z } from 'zod';
@@ -34,6 +36,8 @@ export const pipelineParameters = z
     sagemaker_project_id: optionalText('sagemaker_project_id'),
     sagemaker_project_name: optionalText('sagemaker_project_name'),
     kms_key_arn: kmsKeyArn.optional(),
+    /** Central server access log bucket (same account and region), e.g. a Control Tower landing zone's. */
+    s3_access_logs_bucket_arn: s3BucketArn.optional(),
     retain_on_delete: booleanParam.default(true),
     permissions_boundary_name: permissionsBoundaryName,
   })
@@ -91,6 +95,14 @@ export function checkAgainstModule(parameters: PromoteParameters, module: Module
         path: 'target_model_package_group_name',
         received: parameters.target_model_package_group_name,
         message: 'the source group is in this account and region, so promoting into the same group would copy it onto itself; name a different target group',
+      });
+    }
+    const logs = parameters.s3_access_logs_bucket_arn;
+    if (logs && logs.partition !== partitionOfRegion(module.region)) {
+      issues.push({
+        path: 's3_access_logs_bucket_arn',
+        received: logs.arn,
+        message: `S3 delivers server access logs to a bucket in the source bucket's account and region; give a bucket ARN of partition ${partitionOfRegion(module.region)}`,
       });
     }
     const key = parameters.kms_key_arn;

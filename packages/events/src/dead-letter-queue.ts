@@ -46,10 +46,15 @@ export class DeadLetterQueue extends Construct {
       enforceSSL: true,
       retentionPeriod: props.retentionPeriod ?? Duration.days(14),
     });
-    Validations.of(this.queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue; a DLQ of a DLQ only moves the problem.',
-    });
+    Validations.of(this.queue).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue; a DLQ of a DLQ only moves the problem.' },
+      // The AWS Control Tower control CT.SQS.PR.1 (acknowledgeControl of @sagemaker-mlops/constructs, which this
+      // package cannot import).
+      {
+        id: 'cdk-validator-cfnguard::sqs_dlq_check',
+        reason: 'CT.SQS.PR.1: this queue is itself the dead-letter queue; a DLQ of a DLQ only moves the problem.',
+      },
+    );
   }
 
   /**

@@ -51,6 +51,12 @@ export interface PromotePipelineProps {
   readonly projectName?: string;
   /** Identifies what this module promoted, so that cleanup touches nothing else. */
   readonly promotedBy: string;
+  /**
+   * Bucket (same account and region) that receives the artifact bucket's server access logs.
+   *
+   * @default - SecureBucket creates a log bucket
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
 }
 
 /**
@@ -81,7 +87,11 @@ export class PromotePipeline extends Construct {
     }).key);
     // CloudWatch Logs encrypts the build logs with this key.
     key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Aws.REGION}.${Aws.URL_SUFFIX}`));
-    const artifacts = new SecureBucket(this, 'ArtifactBucket', { encryptionKey: key, retainOnDelete: false });
+    const artifacts = new SecureBucket(this, 'ArtifactBucket', {
+      encryptionKey: key,
+      retainOnDelete: false,
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+    });
 
     const tool = new BundledTool(this, 'PromoteTool', { bundleDir: bundlePath('promote') });
     const role = (this.role = new iam.Role(this, 'PromoteRole', {

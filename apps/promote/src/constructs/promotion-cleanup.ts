@@ -1,5 +1,5 @@
 import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { acknowledgeGrantWildcards, nagReferencePrefix, onlyResourcesOf } from '@sagemaker-mlops/constructs';
+import { acknowledgeControl, acknowledgeGrantWildcards, nagReferencePrefix, onlyResourcesOf } from '@sagemaker-mlops/constructs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -77,6 +77,18 @@ export class PromotionCleanup extends Construct {
         RetainOnDelete: String(props.retainOnDelete),
       },
     });
+    acknowledgeControl(
+      this.handler,
+      'CT.LAMBDA.PR.3',
+      'Runs only when the stack is deleted and calls only the SageMaker API; the promote module has no VPC of its own ' +
+        'to place it in.',
+    );
+    acknowledgeControl(
+      provider.node.findChild('framework-onEvent'),
+      'CT.LAMBDA.PR.3',
+      "The custom resource Provider framework's own function (CDK's helper) only invokes the handler; CDK places it in " +
+        'no VPC unless given one, and this module has none.',
+    );
     acknowledgeGrantWildcards(this, [
       {
         covers: onlyResourcesOf(nagReferencePrefix(this.handler)),

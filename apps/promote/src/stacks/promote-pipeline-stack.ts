@@ -32,6 +32,9 @@ export class PromotePipelineStack extends Stack {
       projectId: p.sagemaker_project_id,
       projectName: p.sagemaker_project_name,
       promotedBy: this.stackName,
+      serverAccessLogsBucket: p.s3_access_logs_bucket_arn
+        ? s3.Bucket.fromBucketArn(this, 'AccessLogsBucket', p.s3_access_logs_bucket_arn.arn)
+        : undefined,
     });
     new PromotionCleanup(this, 'PromotionCleanup', {
       targetGroupName,
