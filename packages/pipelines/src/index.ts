@@ -13,3 +13,5 @@ export * from './run/pipeline-run';
 export { parsePipelineRunArguments, PIPELINE_RUN_USAGE, type PipelineRunArguments } from './run/arguments';
 export { runClients, type RunClients } from './run/clients';
 export { pipelineRunMain } from './run/main';
+export { cliMain, CLI_USAGE } from './cli/cli';
+export { loadPipeline } from './cli/load';
