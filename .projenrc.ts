@@ -115,6 +115,7 @@ for (const app of apps) {
 }
 
 // test-utils: the main job lints with the same cfn-lint runner (and accepted warnings) as the tests.
-new ToolsProject(root, { workspaceDeps: [config, registry, testUtils], apps });
+// pipelines: the benchmark renders the seed pipelines.
+new ToolsProject(root, { workspaceDeps: [config, registry, testUtils, pipelines], apps });
 
 root.synth();

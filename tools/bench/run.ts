@@ -16,6 +16,7 @@ import { readEnvFile } from '../src/main-job/env-file';
 import { synthModule } from '../src/main-job/synth';
 import { REPO_ROOT } from '../src/workspace';
 import { promoteBenchmarks } from './promote';
+import { pipelineBenchmarks } from './pipelines';
 
 const quick = process.argv.includes('--quick');
 
@@ -74,6 +75,11 @@ async function main() {
   row('measure', 'reference behaviour', 'this repository');
   row('---', '---', '---');
   for (const b of await promoteBenchmarks()) row(b.measure, b.reference, b.ours);
+
+  lines.push('', '### Seed pipelines (`@sagemaker-mlops/pipelines`)', '');
+  row('pipeline', 'steps', 'definition (bytes)', 'build + validate + render, median (ms)');
+  row('---', '---', '---', '---');
+  for (const p of pipelineBenchmarks()) row(p.pipeline, String(p.steps), String(p.bytes), p.medianMs.toFixed(2));
 
   const table = lines.join('\n');
   mkdirSync(join(REPO_ROOT, 'bench-results'), { recursive: true });
