@@ -10,6 +10,7 @@ import {
   ModuleContext,
   partitionOfRegion,
   region,
+  s3BucketArn,
 } from '@sagemaker-mlops/config';
 import { endpointExecutionRoleName, endpointName, endpointTestRoleName, MAX_ENDPOINT_NAME_LENGTH, MAX_ROLE_NAME_LENGTH } from '@sagemaker-mlops/constructs';
 import { z } from 'zod';
@@ -212,6 +213,7 @@ export const endpointDeployParameters = z
     stackset_execution_role_name: iamRoleName.default('AWSCloudFormationStackSetExecutionRole'),
     cdk_bootstrap_qualifier: qualifier.default('hnb659fds'),
 
+    s3_access_logs_bucket_arn: s3BucketArn.optional(),
     retain_on_delete: booleanParam.default(true),
     permissions_boundary_name: permissionsBoundaryName,
   })
@@ -303,6 +305,12 @@ export interface EndpointDeployConfig {
   readonly cdkBootstrapQualifier: string;
   readonly retainOnDelete: boolean;
   readonly permissionsBoundaryName?: string;
+  /**
+   * Central bucket (this account and region) for the server access logs of the module's buckets.
+   *
+   * @default - each bucket gets its own log bucket
+   */
+  readonly s3AccessLogsBucketArn?: string;
   /** The module's account and region: the data science / tooling account. */
   readonly account: string;
   readonly region: string;
@@ -465,6 +473,17 @@ export function resolveEndpointDeployConfig(p: EndpointDeployParameters, module:
     if (p.deployment_guardrail !== 'linear' && p.guardrail_linear_step_percent !== undefined) {
       issue('guardrail_linear_step_percent', p.guardrail_linear_step_percent, `only used with deployment_guardrail linear (it is ${p.deployment_guardrail})`);
     }
+    // The canary, or each linear step, must be at most 50% of the variant's instances (TrafficRoutingConfig,
+    // Amazon SageMaker API Reference): one instance has no valid canary or step.
+    if (p.deployment_guardrail === 'canary' || p.deployment_guardrail === 'linear') {
+      const needs = `deployment_guardrail ${p.deployment_guardrail} shifts at most 50% of the instances first, so SageMaker needs at least 2; set it to 2 or more, or use all-at-once`;
+      if (p.repository_type === 'codecommit') {
+        for (const stage of stages) {
+          if (stage.instanceCount < 2) issue(`${stage.name}_instance_count`, stage.instanceCount, `${needs} (default ${STAGE_DEFAULTS[stage.name].instanceCount})`);
+        }
+      }
+      if (autoscaling && autoscaling.minCapacity < 2) issue('autoscaling_min_capacity', autoscaling.minCapacity, needs);
+    }
     guardrail = {
       mode: p.deployment_guardrail,
       trafficPercent:
@@ -495,6 +514,11 @@ export function resolveEndpointDeployConfig(p: EndpointDeployParameters, module:
         issue('sample_payload', p.sample_payload, `sample_payload_content_type is ${payloadType} but the payload is not valid JSON`);
       }
     }
+  }
+
+  const accessLogs = p.s3_access_logs_bucket_arn;
+  if (accessLogs && accessLogs.partition !== partitionOfRegion(module.region)) {
+    issue('s3_access_logs_bucket_arn', accessLogs.arn, `S3 delivers server access logs to a bucket in the source bucket's account and region; give a bucket ARN of partition ${partitionOfRegion(module.region)}`);
   }
 
   // Derived names that AWS limits.
@@ -539,6 +563,7 @@ export function resolveEndpointDeployConfig(p: EndpointDeployParameters, module:
     cdkBootstrapQualifier: p.cdk_bootstrap_qualifier,
     retainOnDelete: p.retain_on_delete,
     permissionsBoundaryName: p.permissions_boundary_name,
+    s3AccessLogsBucketArn: p.s3_access_logs_bucket_arn?.arn,
     account: module.account,
     region: module.region,
     partition: partitionOfRegion(module.region),

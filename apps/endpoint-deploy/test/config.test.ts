@@ -70,14 +70,14 @@ describe('endpoint-deploy parameters', () => {
   });
 
   it('turns guardrail parameters into a guardrail with its defaults', () => {
-    expect(load({ ...PROJECT, deployment_guardrail: 'canary', guardrail_max_latency_ms: 500 }).config.guardrail).toEqual({
+    expect(load({ ...PROJECT, staging_instance_count: 2, deployment_guardrail: 'canary', guardrail_max_latency_ms: 500 }).config.guardrail).toEqual({
       mode: 'canary',
       trafficPercent: 10,
       waitSeconds: 600,
       max5xxErrorPercent: undefined,
       maxLatencyMs: 500,
     });
-    expect(load({ ...PROJECT, deployment_guardrail: 'linear', guardrail_linear_step_percent: 25, guardrail_max_5xx_error_percent: '0.5' }).config.guardrail).toMatchObject({
+    expect(load({ ...PROJECT, staging_instance_count: 2, deployment_guardrail: 'linear', guardrail_linear_step_percent: 25, guardrail_max_5xx_error_percent: '0.5' }).config.guardrail).toMatchObject({
       mode: 'linear',
       trafficPercent: 25,
       max5xxErrorPercent: 0.5,
@@ -152,15 +152,15 @@ describe('endpoint-deploy parameters', () => {
   });
 
   it('fails when a guardrail has no alarm', () => {
-    const error = problems({ ...PROJECT, deployment_guardrail: 'canary' });
+    const error = problems({ ...PROJECT, staging_instance_count: 2, deployment_guardrail: 'canary' });
     expect(paths(error)).toEqual(['deployment_guardrail']);
     expect(error.message).toMatch(/guardrail_max_5xx_error_percent.*guardrail_max_latency_ms/);
   });
 
   it('fails on guardrail settings that do not apply, and a canary larger than SageMaker allows', () => {
     expect(paths(problems({ ...PROJECT, guardrail_wait_seconds: 60 }))).toEqual(['guardrail_wait_seconds']);
-    expect(paths(problems({ ...PROJECT, deployment_guardrail: 'linear', guardrail_max_latency_ms: 100, guardrail_canary_percent: 10 }))).toEqual(['guardrail_canary_percent']);
-    expect(paths(problems({ ...PROJECT, deployment_guardrail: 'canary', guardrail_max_latency_ms: 100, guardrail_canary_percent: 60 }))).toEqual(['guardrail_canary_percent']);
+    expect(paths(problems({ ...PROJECT, staging_instance_count: 2, deployment_guardrail: 'linear', guardrail_max_latency_ms: 100, guardrail_canary_percent: 10 }))).toEqual(['guardrail_canary_percent']);
+    expect(paths(problems({ ...PROJECT, staging_instance_count: 2, deployment_guardrail: 'canary', guardrail_max_latency_ms: 100, guardrail_canary_percent: 60 }))).toEqual(['guardrail_canary_percent']);
   });
 
   it('fails when autoscaling is half configured, naming each missing parameter', () => {

@@ -7,6 +7,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import {
@@ -97,7 +98,13 @@ export class EndpointDeployPipeline extends Construct {
     }).key);
     // CloudWatch Logs encrypts the build logs with this key.
     key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Aws.REGION}.${Aws.URL_SUFFIX}`));
-    const artifactBucket = new SecureBucket(this, 'ArtifactBucket', { encryptionKey: key, retainOnDelete: false }).bucket;
+    const artifactBucket = new SecureBucket(this, 'ArtifactBucket', {
+      encryptionKey: key,
+      retainOnDelete: false,
+      serverAccessLogsBucket: config.s3AccessLogsBucketArn
+        ? s3.Bucket.fromBucketArn(this, 'AccessLogsBucket', config.s3AccessLogsBucketArn)
+        : undefined,
+    }).bucket;
 
     // Artifacts.
     const sourceOutput = new codepipeline.Artifact('Source');

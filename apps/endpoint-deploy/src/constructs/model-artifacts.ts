@@ -22,6 +22,12 @@ export interface ModelArtifactsProps {
   readonly readers: ArtifactReaders;
   /** Whether the bucket, its objects and its key outlive the stack. */
   readonly retainOnDelete: boolean;
+  /**
+   * Bucket (same account and region) that receives the bucket's server access logs.
+   *
+   * @default - SecureBucket creates a log bucket
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
 }
 
 /**
@@ -46,6 +52,7 @@ export class ModelArtifacts extends Construct {
       bucketName: props.bucketName,
       encryptionKey: this.key,
       retainOnDelete: props.retainOnDelete,
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
     }).bucket;
 
     const accounts = [...new Set(props.readers.accounts ?? [])];

@@ -1,5 +1,6 @@
 import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { endpointExecutionRoleName, endpointTestRoleName, EndpointVpcConfig, ModelRegistryAccess } from '@sagemaker-mlops/constructs';
 import { Construct } from 'constructs';
 import { derivedNames, EndpointDeployConfig, StageSettings } from '../config';
@@ -56,6 +57,9 @@ export class EndpointDeployStack extends Stack {
       bucketName: modelArtifactBucketName(config),
       readers: { accounts: stageAccounts, ouIds: stageOuIds, roleNames: executionRoleNames },
       retainOnDelete: config.retainOnDelete,
+      serverAccessLogsBucket: config.s3AccessLogsBucketArn
+        ? s3.Bucket.fromBucketArn(this, 'AccessLogsBucket', config.s3AccessLogsBucketArn)
+        : undefined,
     });
 
     this.registryAccess = new ModelRegistryAccess(this, 'RegistryAccess', {
