@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreatePipelineCommand, DescribePipelineCommand, ListPipelineExecutionStepsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DUMMY_ACCOUNTS, DUMMY_REGION, motoRequired, startMoto, type MotoCredentials, type MotoServer } from '@sagemaker-mlops/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INLINE_DEFINITION_MAX_BYTES, renderDefinition, runPipeline, trainingPipeline } from '../src';
+import { INLINE_DEFINITION_MAX_BYTES, renderDefinition, runPipeline, seedUploads, trainingPipeline } from '../src';
 
 const noSleep = async () => undefined;
 const BUNDLE = join(__dirname, '..', 'bundles', 'pipeline-run', 'index.cjs');
@@ -35,11 +35,16 @@ describe.skipIf(!motoRequired())('pipeline-run against the AWS emulator', () => 
   });
 
   it('creates the training pipeline, runs it to Succeeded, then updates it on the next run', async () => {
-    // GIVEN
+    // GIVEN the artifact bucket the definition names
     const sagemaker = new SageMakerClient(moto.clientConfig({ credentials: tooling }));
+    const s3 = new S3Client(moto.clientConfig({ credentials: tooling }));
+    const bucket = `artifacts-${DUMMY_ACCOUNTS.tooling}`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: DUMMY_REGION } }));
     const run = (runId: string) =>
       runPipeline({
         sagemaker,
+        s3,
+        uploads: seedUploads(bucket, 'abalone-training'),
         pipelineName: 'abalone-training',
         definition: definition(DUMMY_ACCOUNTS.tooling),
         roleArn,
@@ -62,6 +67,16 @@ describe.skipIf(!motoRequired())('pipeline-run against the AWS emulator', () => 
     const described = await sagemaker.send(new DescribePipelineCommand({ PipelineName: 'abalone-training' }));
     expect(JSON.parse(described.PipelineDefinition!).Steps.map((s: { Name: string }) => s.Name)).toEqual(['PreprocessData', 'TrainModel', 'EvaluateModel', 'MSECond']);
     expect(described.RoleArn).toBe(roleArn);
+    // the scripts and data sit where the seed pipeline's defaults point
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual([
+      'abalone-training/code/evaluate.py',
+      'abalone-training/code/preprocess.py',
+      'abalone-training/data/abalone.csv',
+      'abalone-training/data/batch/abalone-batch.csv',
+    ]);
+    const inputDefault = JSON.parse(described.PipelineDefinition!).Parameters.find((p: { Name: string }) => p.Name === 'InputDataUrl').DefaultValue;
+    expect(inputDefault).toBe(`s3://${bucket}/abalone-training/data/abalone.csv`);
   });
 
   it('passes a large definition through S3', async () => {

@@ -11,6 +11,8 @@ export interface PipelineRunArguments {
   readonly parallelism?: number;
   readonly description?: string;
   readonly definitionBucket?: string;
+  readonly expectedBucketOwner?: string;
+  readonly uploads: Array<{ localPath: string; s3Uri: string }>;
   readonly assumeRoleArn?: string;
   readonly timeoutSeconds: number;
   readonly start: boolean;
@@ -21,6 +23,7 @@ export interface PipelineRunArguments {
 export const PIPELINE_RUN_USAGE = `usage: node pipeline-run.cjs --definition <file.json> --pipeline-name <name> --role-arn <arn>
   [--parameter Name=Value]... [--tag Key=Value]... [--parallelism N] [--description text]
   [--region r] [--assume-role-arn arn] [--definition-bucket bucket] [--timeout-minutes N]
+  [--upload <local file or folder>=<s3 uri>]... [--expected-bucket-owner account]
   [--no-start] [--no-wait] [--run-id id]
 Environment: PIPELINE_NAME, PIPELINE_ROLE_ARN, ASSUME_ROLE_ARN, DEFINITION_BUCKET, AWS_REGION;
 the run id defaults to CODEBUILD_BUILD_ID (a retried build starts no second execution).`;
@@ -57,6 +60,8 @@ export function parsePipelineRunArguments(argv: string[], env: Readonly<Record<s
       parallelism: { type: 'string' },
       description: { type: 'string' },
       'definition-bucket': { type: 'string' },
+      upload: { type: 'string', multiple: true },
+      'expected-bucket-owner': { type: 'string' },
       'assume-role-arn': { type: 'string' },
       'timeout-minutes': { type: 'string' },
       'no-start': { type: 'boolean' },
@@ -82,6 +87,10 @@ export function parsePipelineRunArguments(argv: string[], env: Readonly<Record<s
   };
   const parameters = attempt(() => pairs(values.parameter, '--parameter')) ?? {};
   const tags = attempt(() => pairs(values.tag, '--tag')) ?? {};
+  const uploads = Object.entries(attempt(() => pairs(values.upload, '--upload')) ?? {}).map(([localPath, s3Uri]) => {
+    if (!s3Uri.startsWith('s3://')) problems.push(`--upload takes <local path>=s3://bucket/key, got '${localPath}=${s3Uri}'`);
+    return { localPath, s3Uri };
+  });
   const parallelism = attempt(() => positiveInteger(values.parallelism, '--parallelism'));
   const timeoutMinutes = attempt(() => positiveInteger(values['timeout-minutes'], '--timeout-minutes')) ?? 180;
   if (problems.length > 0) throw new Error(`pipeline-run: ${problems.join('; ')}\n${PIPELINE_RUN_USAGE}`);
@@ -95,6 +104,8 @@ export function parsePipelineRunArguments(argv: string[], env: Readonly<Record<s
     parallelism,
     description: values.description,
     definitionBucket: values['definition-bucket'] ?? env.DEFINITION_BUCKET,
+    expectedBucketOwner: values['expected-bucket-owner'],
+    uploads,
     assumeRoleArn: values['assume-role-arn'] ?? env.ASSUME_ROLE_ARN,
     timeoutSeconds: timeoutMinutes * 60,
     start: !values['no-start'],

@@ -25,6 +25,8 @@ export async function pipelineRunMain(
       parallelism: args.parallelism,
       parameters: args.parameters,
       definitionBucket: args.definitionBucket,
+      expectedBucketOwner: args.expectedBucketOwner,
+      uploads: args.uploads,
       timeoutSeconds: args.timeoutSeconds,
       start: args.start,
       wait: args.wait,

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   AddTagsCommand,
@@ -16,6 +18,7 @@ import {
   type CreatePipelineCommandOutput,
   type UpdatePipelineCommandOutput,
 } from '@aws-sdk/client-sagemaker';
+import type { Upload } from '../assets';
 import { SAGEMAKER_MODEL } from '../data/sagemaker-model';
 import { realSleep, type RetryOptions, type Sleep, withRetry } from './retry';
 
@@ -54,8 +57,8 @@ export interface PipelineRunOptions {
   readonly definitionBucket?: string;
   /** @default 'pipeline-definitions/' */
   readonly definitionPrefix?: string;
-  /** Expected owner of the definition bucket. @default - not checked */
-  readonly definitionBucketOwner?: string;
+  /** Expected owner of the buckets uploaded to (definition, uploads). @default - not checked */
+  readonly expectedBucketOwner?: string;
   /**
    * What makes a retried run idempotent: the same run id, definition and parameters give the same
    * client request tokens, so a retry starts no second execution.
@@ -63,6 +66,8 @@ export interface PipelineRunOptions {
    * @default - a new id per call (no deduplication across calls)
    */
   readonly runId?: string;
+  /** Files or folders uploaded before the pipeline is upserted (its scripts, its data). @default - none */
+  readonly uploads?: readonly Upload[];
   /** Upsert only. @default true */
   readonly start?: boolean;
   /** Wait for the execution to end. @default true */
@@ -81,6 +86,29 @@ export interface PipelineRunOptions {
   readonly now?: () => number;
   /** @default - six attempts, 0.5 s base delay */
   readonly retry?: RetryOptions;
+}
+
+function parseS3Uri(uri: string): { bucket: string; key: string } {
+  const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
+  if (!m) throw new Error(`not an S3 URI: ${uri}`);
+  return { bucket: m[1], key: m[2] };
+}
+
+function filesUnder(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => filesUnder(join(path, e.name)));
+}
+
+/** The S3 objects of uploads: a file to its URI, a folder's files under the URI (a prefix ending with /). */
+export function uploadObjects(uploads: readonly Upload[]): Array<{ file: string; bucket: string; key: string }> {
+  return uploads.flatMap((u) => {
+    const { bucket, key } = parseS3Uri(u.s3Uri);
+    if (!statSync(u.localPath).isDirectory()) return [{ file: u.localPath, bucket, key: key.endsWith('/') ? `${key}${u.localPath.split(sep).pop()}` : key }];
+    const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
+    return filesUnder(u.localPath).map((file) => ({ file, bucket, key: `${prefix}${relative(u.localPath, file).split(sep).join('/')}` }));
+  });
 }
 
 export interface FailedStep {
@@ -167,7 +195,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
             Key: key,
             Body: options.definition,
             ContentType: 'application/json',
-            ExpectedBucketOwner: options.definitionBucketOwner,
+            ExpectedBucketOwner: options.expectedBucketOwner,
           }),
         ),
       retry,
@@ -175,6 +203,15 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     definitionLocation = `s3://${options.definitionBucket}/${key}`;
     definitionArgs = { PipelineDefinitionS3Location: { Bucket: options.definitionBucket, ObjectKey: key } };
     log(`definition: ${bytes} bytes, uploaded to ${definitionLocation}`);
+  }
+  if (options.uploads && options.uploads.length > 0) {
+    if (!options.s3) throw new Error('uploads need an S3 client');
+    const s3 = options.s3;
+    const objects = uploadObjects(options.uploads);
+    for (const o of objects) {
+      await withRetry(() => s3.send(new PutObjectCommand({ Bucket: o.bucket, Key: o.key, Body: readFileSync(o.file), ExpectedBucketOwner: options.expectedBucketOwner })), retry);
+    }
+    log(`uploaded ${objects.length} file(s): ${[...new Set(objects.map((o) => `s3://${o.bucket}/${o.key.replace(/[^/]*$/, '')}`))].join(', ')}`);
   }
   const parallelism = options.parallelism !== undefined ? { ParallelismConfiguration: { MaxParallelExecutionSteps: options.parallelism } } : {};
   const tags = Object.entries(options.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));

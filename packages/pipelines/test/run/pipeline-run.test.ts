@@ -12,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { INLINE_DEFINITION_MAX_BYTES, parsePipelineRunArguments, runPipeline, runSucceeded, type PipelineRunOptions } from '../../src';
+import { INLINE_DEFINITION_MAX_BYTES, parsePipelineRunArguments, runPipeline, runSucceeded, seedUploads, type PipelineRunOptions } from '../../src';
 
 const sagemaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
@@ -204,13 +204,28 @@ describe('pipeline-run', () => {
     sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Succeeded' });
     s3.on(PutObjectCommand).resolves({});
     const large = JSON.stringify({ Version: '2020-12-01', Metadata: { pad: 'x'.repeat(INLINE_DEFINITION_MAX_BYTES) }, Steps: [] });
-    const result = await world({ definition: large, definitionBucket: 'defs', definitionBucketOwner: DUMMY_ACCOUNTS.tooling }).run();
+    const result = await world({ definition: large, definitionBucket: 'defs', expectedBucketOwner: DUMMY_ACCOUNTS.tooling }).run();
     const key = (s3.commandCalls(PutObjectCommand)[0].args[0].input.Key)!;
     expect(key).toMatch(/^pipeline-definitions\/p\/[0-9a-f]{16}\.json$/);
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'defs', Body: large, ExpectedBucketOwner: DUMMY_ACCOUNTS.tooling });
     expect(sagemaker).toHaveReceivedCommandWith(CreatePipelineCommand, { PipelineDefinitionS3Location: { Bucket: 'defs', ObjectKey: key } });
     expect(sagemaker.commandCalls(CreatePipelineCommand)[0].args[0].input.PipelineDefinition).toBeUndefined();
     expect(result.definitionLocation).toBe(`s3://defs/${key}`);
+  });
+
+  it('uploads the seed scripts and sample data before upserting the pipeline', async () => {
+    sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Succeeded' });
+    s3.on(PutObjectCommand).resolves({});
+    const w = world({ uploads: seedUploads('artifacts', 'p'), expectedBucketOwner: DUMMY_ACCOUNTS.tooling });
+    await w.run();
+    expect(s3.commandCalls(PutObjectCommand).map((c) => `${c.args[0].input.Bucket}/${c.args[0].input.Key}`)).toEqual([
+      'artifacts/p/code/preprocess.py',
+      'artifacts/p/code/evaluate.py',
+      'artifacts/p/data/abalone.csv',
+      'artifacts/p/data/batch/abalone-batch.csv',
+    ]);
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { ExpectedBucketOwner: DUMMY_ACCOUNTS.tooling });
+    expect(w.logs[0]).toBe('uploaded 4 file(s): s3://artifacts/p/code/, s3://artifacts/p/data/, s3://artifacts/p/data/batch/');
   });
 
   it('fails when a large definition has no bucket to go through', async () => {
@@ -245,12 +260,26 @@ describe('pipeline-run arguments', () => {
       parallelism: 2,
       description: undefined,
       definitionBucket: undefined,
+      expectedBucketOwner: undefined,
+      uploads: [],
       assumeRoleArn: 'role-b',
       timeoutSeconds: 1800,
       start: true,
       wait: false,
       runId: 'build:1',
     });
+  });
+
+  it('parses uploads', () => {
+    const args = parsePipelineRunArguments(['--definition', 'd.json', '--upload', 'ml=s3://b/p/code/', '--expected-bucket-owner', DUMMY_ACCOUNTS.tooling], {
+      PIPELINE_NAME: 'p',
+      PIPELINE_ROLE_ARN: ROLE,
+    });
+    expect(args.uploads).toEqual([{ localPath: 'ml', s3Uri: 's3://b/p/code/' }]);
+    expect(args.expectedBucketOwner).toBe(DUMMY_ACCOUNTS.tooling);
+    expect(() => parsePipelineRunArguments(['--definition', 'd', '--upload', 'ml=/tmp/x'], { PIPELINE_NAME: 'p', PIPELINE_ROLE_ARN: ROLE })).toThrowError(
+      "pipeline-run: --upload takes <local path>=s3://bucket/key, got 'ml=/tmp/x'",
+    );
   });
 
   it('fails when required values are missing or malformed, listing every problem', () => {
