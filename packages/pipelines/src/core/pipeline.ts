@@ -299,7 +299,7 @@ export class Pipeline {
           if (typeof v !== 'string' || !v.startsWith('ml.')) {
             problem(s.name, field, `${where}, ${JSON.stringify(v)}, is not an ml. instance type`);
           } else if (!allowed.includes(v)) {
-            problem(s.name, field, `${where}, ${v}, is not a ${kind} instance type (botocore ${kind === 'Inference' ? 'ProductionVariant' : kind}InstanceType)`);
+            problem(s.name, field, `${where}, ${v}, is not ${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} instance type (botocore ${kind === 'Inference' ? 'ProductionVariant' : kind}InstanceType)`);
           }
         }
       }

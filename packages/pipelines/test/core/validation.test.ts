@@ -13,6 +13,7 @@ import {
   ProcessingStep,
   PropertyFile,
   type ProcessingStepOptions,
+  RegisterModelStep,
   Steps,
   TrainingStep,
   TransformStep,
@@ -198,6 +199,33 @@ describe('validation when the definition is built', () => {
         field: 'Arguments.TransformResources.InstanceType',
         message: 'the value, ml.c5n.xlarge, is not a Transform instance type (botocore TransformInstanceType)',
       },
+    ]);
+  });
+
+  it('fails when a registered model lists an instance type that cannot serve (botocore ProductionVariantInstanceType)', () => {
+    const pipeline = new Pipeline({
+      name: 'p',
+      steps: [
+        new RegisterModelStep({
+          name: 'R',
+          modelPackageGroupName: 'g',
+          approvalStatus: 'PendingManualApproval',
+          image: 'i',
+          modelDataUrl: 's3://b/m',
+          contentTypes: ['text/csv'],
+          responseTypes: ['text/csv'],
+          inferenceInstanceTypes: ['ml.m5.large', 'ml.c5n.xlarge'],
+          transformInstanceTypes: ['t2.micro'],
+        }),
+      ],
+    });
+    expect(problemsOf(pipeline)).toEqual([
+      {
+        step: 'R',
+        field: 'Arguments.InferenceSpecification.SupportedRealtimeInferenceInstanceTypes[1]',
+        message: 'the value, ml.c5n.xlarge, is not an Inference instance type (botocore ProductionVariantInstanceType)',
+      },
+      { step: 'R', field: 'Arguments.InferenceSpecification.SupportedTransformInstanceTypes[0]', message: 'the value, "t2.micro", is not an ml. instance type' },
     ]);
   });
 
