@@ -53,6 +53,8 @@ describe('sagemaker-mlops-pipeline CLI', () => {
     expect(await cli('render', 'training.ts')).toMatchObject({ code: 1, err: expect.stringMatching(/no value for the placeholder\(s\) ArtifactBucket, ModelPackageGroupName, SageMakerRoleArn/) });
     expect(await cli('render', 'two.ts')).toMatchObject({ code: 1, err: 'two.ts exports several pipelines (first, second): choose one with --export' });
     expect(await cli('render', 'two.ts', '--export', 'second', '--compact')).toMatchObject({ code: 0, out: expect.stringContaining('"ErrorMessage":"y"') });
+    expect(await cli('validate', 'node:path')).toMatchObject({ code: 1, err: "node:path exports no Pipeline: export one as default or as 'pipeline', or name it with --export" });
+    expect(await cli('validate', 'two.ts', '--export', 'third')).toMatchObject({ code: 1, err: "two.ts has no export 'third' (exports: first, second)" });
     expect(await cli('deploy', 'two.ts')).toMatchObject({ code: 2, err: expect.stringMatching(/^usage: sagemaker-mlops-pipeline/) });
   });
 });
