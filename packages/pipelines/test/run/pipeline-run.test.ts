@@ -12,7 +12,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { INLINE_DEFINITION_MAX_BYTES, parsePipelineRunArguments, runPipeline, runSucceeded, seedUploads, type PipelineRunOptions } from '../../src';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INLINE_DEFINITION_MAX_BYTES, parsePipelineRunArguments, pipelineRunMain, runPipeline, runSucceeded, seedUploads, type PipelineRunOptions } from '../../src';
 
 const sagemaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
@@ -241,6 +244,35 @@ describe('pipeline-run', () => {
     const result = await w.run();
     expect(result.status).toBe('Failed');
     expect(w.logs).toContain(`could not list the steps of ${EXECUTION}: denied`);
+  });
+});
+
+describe('pipeline-run command', () => {
+  const definitionFile = join(mkdtempSync(join(tmpdir(), 'run-')), 'definition.json');
+  writeFileSync(definitionFile, DEFINITION);
+  const argv = ['--definition', definitionFile, '--pipeline-name', 'p', '--role-arn', ROLE, '--region', DUMMY_REGION];
+  const io = (errors: string[]) => ({ log: () => undefined, error: (m: string) => errors.push(m), sleep: async () => undefined });
+
+  it('exits 0 when the execution succeeded', async () => {
+    sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Succeeded' });
+    const errors: string[] = [];
+    expect(await pipelineRunMain(argv, {}, io(errors))).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('fails when the execution failed: exit 1, with the execution and its reason', async () => {
+    sagemaker.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Failed', FailureReason: 'Step failure' });
+    sagemaker.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [] });
+    const errors: string[] = [];
+    expect(await pipelineRunMain(argv, {}, io(errors))).toBe(1);
+    expect(errors).toEqual([`pipeline-run: execution ${EXECUTION} ended Failed: Step failure`]);
+  });
+
+  it('fails when the arguments are wrong or the file is missing: exit 1, nothing called', async () => {
+    const errors: string[] = [];
+    expect(await pipelineRunMain(['--definition', '/nonexistent.json', '--pipeline-name', 'p', '--role-arn', ROLE], {}, io(errors))).toBe(1);
+    expect(errors[0]).toMatch(/ENOENT.*nonexistent\.json/);
+    expect(sagemaker).not.toHaveReceivedCommand(CreatePipelineCommand);
   });
 });
 
