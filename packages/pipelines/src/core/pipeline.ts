@@ -303,6 +303,10 @@ export class Pipeline {
           }
         }
       }
+      // CacheConfig.ExpireAfter is an ISO 8601 duration (SageMaker Pipelines developer guide, "Caching pipeline steps").
+      if (s.cache && !/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/.test(s.cache.expireAfter)) {
+        problem(s.name, 'CacheConfig.ExpireAfter', `'${s.cache.expireAfter}' is not an ISO 8601 duration (e.g. PT12H, P30D)`);
+      }
       s.retryPolicies.forEach((policy, i) => {
         const field = `RetryPolicies[${i}]`;
         if (policy.maxAttempts !== undefined && policy.expireAfterMinutes !== undefined) {

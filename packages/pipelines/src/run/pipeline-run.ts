@@ -111,6 +111,30 @@ export function uploadObjects(uploads: readonly Upload[]): Array<{ file: string;
   });
 }
 
+interface DeclaredParameter {
+  readonly Name: string;
+  readonly Type: string;
+  readonly EnumValues?: unknown[];
+}
+
+/** What is wrong with execution parameters, given the definition's declarations. */
+export function parameterProblems(declared: readonly DeclaredParameter[], values: Readonly<Record<string, string>>): string[] {
+  const byName = new Map(declared.map((p) => [p.Name, p]));
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    const p = byName.get(name);
+    if (!p) {
+      problems.push(`${name} is not a parameter of the pipeline (it has: ${[...byName.keys()].join(', ') || 'none'})`);
+      continue;
+    }
+    if (p.Type === 'Integer' && !/^-?\d+$/.test(value)) problems.push(`${name} is an Integer, got '${value}'`);
+    if (p.Type === 'Float' && (value.trim() === '' || !Number.isFinite(Number(value)))) problems.push(`${name} is a Float, got '${value}'`);
+    if (p.Type === 'Boolean' && !['true', 'false'].includes(value)) problems.push(`${name} is a Boolean (true or false), got '${value}'`);
+    if (p.EnumValues && !p.EnumValues.map(String).includes(value)) problems.push(`${name} must be one of ${p.EnumValues.join(', ')}, got '${value}'`);
+  }
+  return problems;
+}
+
 export interface FailedStep {
   readonly name: string;
   readonly status: string;
@@ -173,7 +197,10 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
 
   const max = SAGEMAKER_MODEL.pipelineDefinitionMaxLength;
   const bytes = Buffer.byteLength(options.definition, 'utf8');
-  JSON.parse(options.definition); // a definition that is no JSON fails here, not in the service
+  // A definition that is no JSON, or a parameter it does not declare, fails here, before anything changes.
+  const declared = (JSON.parse(options.definition) as { Parameters?: DeclaredParameter[] }).Parameters ?? [];
+  const problems = parameterProblems(declared, options.parameters ?? {});
+  if (problems.length > 0) throw new Error(`Parameters of ${name}: ${problems.join('; ')}`);
   let definitionLocation: 'inline' | string = 'inline';
   let definitionArgs: { PipelineDefinition: string } | { PipelineDefinitionS3Location: { Bucket: string; ObjectKey: string } };
   if (bytes <= INLINE_DEFINITION_MAX_BYTES) {

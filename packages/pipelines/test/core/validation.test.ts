@@ -237,6 +237,11 @@ describe('validation when the definition is built', () => {
     expect(problems).toContainEqual({ step: 'A', field: 'DependsOn', message: 'dependency cycle A -> B -> A' });
   });
 
+  it('fails when the cache expiry is not an ISO 8601 duration', () => {
+    const pipeline = new Pipeline({ name: 'p', steps: [new ProcessingStep({ name: 'A', ...base, cache: { expireAfter: '12 hours' } }), new ProcessingStep({ name: 'B', ...base, cache: { expireAfter: 'P1DT12H' } })] });
+    expect(problemsOf(pipeline)).toEqual([{ step: 'A', field: 'CacheConfig.ExpireAfter', message: "'12 hours' is not an ISO 8601 duration (e.g. PT12H, P30D)" }]);
+  });
+
   it('fails when a retry policy sets both maxAttempts and expireAfterMinutes', () => {
     const pipeline = new Pipeline({
       name: 'p',

@@ -22,7 +22,15 @@ const s3 = mockClient(S3Client);
 const ARN = `arn:aws:sagemaker:${DUMMY_REGION}:${DUMMY_ACCOUNTS.tooling}:pipeline/p`;
 const EXECUTION = `${ARN}/execution/abc`;
 const ROLE = `arn:aws:iam::${DUMMY_ACCOUNTS.tooling}:role/pipeline`;
-const DEFINITION = JSON.stringify({ Version: '2020-12-01', Metadata: {}, Parameters: [], Steps: [] });
+const DEFINITION = JSON.stringify({
+  Version: '2020-12-01',
+  Metadata: {},
+  Parameters: [
+    { Name: 'MseThreshold', Type: 'Float', DefaultValue: 8 },
+    { Name: 'A', Type: 'String' },
+  ],
+  Steps: [],
+});
 
 function notFound() {
   return Object.assign(new Error('Pipeline p does not exist'), { name: 'ResourceNotFound', $metadata: { httpStatusCode: 400 } });
@@ -229,6 +237,22 @@ describe('pipeline-run', () => {
     ]);
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { ExpectedBucketOwner: DUMMY_ACCOUNTS.tooling });
     expect(w.logs[0]).toBe('uploaded 4 file(s): s3://artifacts/p/code/, s3://artifacts/p/data/, s3://artifacts/p/data/batch/');
+  });
+
+  it('fails when a parameter is not declared by the definition, or its value does not fit, before changing anything', async () => {
+    const definition = JSON.stringify({
+      Version: '2020-12-01',
+      Parameters: [
+        { Name: 'Count', Type: 'Integer', DefaultValue: 1 },
+        { Name: 'Threshold', Type: 'Float' },
+        { Name: 'Status', Type: 'String', EnumValues: ['Approved', 'Rejected'] },
+      ],
+      Steps: [],
+    });
+    await expect(world({ definition, parameters: { Count: '1.5', Threshold: 'high', Status: 'Maybe', Treshold: '3' } }).run()).rejects.toThrowError(
+      "Parameters of p: Count is an Integer, got '1.5'; Threshold is a Float, got 'high'; Status must be one of Approved, Rejected, got 'Maybe'; Treshold is not a parameter of the pipeline (it has: Count, Threshold, Status)",
+    );
+    expect(sagemaker).not.toHaveReceivedCommand(DescribePipelineCommand);
   });
 
   it('fails when a large definition has no bucket to go through', async () => {
