@@ -1,5 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { exitOnConfigError, loadModuleConfig } from '@sagemaker-mlops/config';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { failOnEveryViolation } from '@sagemaker-mlops/constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildEndpointDeployApp } from './app';
 import { endpointDeployParameters, resolveEndpointDeployConfig } from './config';
@@ -11,5 +13,7 @@ exitOnConfigError(() => {
   const { module, parameters } = loadModuleConfig(endpointDeployParameters, { appName: 'endpoint-deploy', configPath });
   buildEndpointDeployApp(app, module, resolveEndpointDeployConfig(parameters, module));
 });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// AWS Control Tower proactive controls (every bundled rule): landing zones that enable them refuse
+// non-compliant stacks at deploy time, so the synth refuses them first.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), failOnEveryViolation(new CfnGuardValidator()));
 app.synth();

@@ -1,5 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { exitOnConfigError, loadModuleConfig } from '@sagemaker-mlops/config';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { failOnEveryViolation } from '@sagemaker-mlops/constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildPromoteApp } from './app';
 import { checkAgainstModule, promoteParameters } from './config';
@@ -12,5 +14,7 @@ exitOnConfigError(() => {
   checkAgainstModule(parameters, module);
   buildPromoteApp(app, module, parameters);
 });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// AWS Control Tower proactive controls (every bundled rule): landing zones that enable them refuse
+// non-compliant stacks at deploy time, so the synth refuses them first.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), failOnEveryViolation(new CfnGuardValidator()));
 app.synth();
