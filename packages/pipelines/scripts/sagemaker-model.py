@@ -8,16 +8,21 @@ What the definition builder validates against, taken from the API model rather t
   TransformInstanceType, ProductionVariantInstanceType),
 - the PipelineName and StepName length and pattern constraints.
 
-Run: python3 scripts/sagemaker-model.py (regenerate when botocore is upgraded).
+Run: python3 scripts/sagemaker-model.py [package root] (regenerate when botocore is upgraded; the tests
+regenerate into a temporary root and compare).
 """
 import gzip
 import json
 import os
 
+import sys
+
 import botocore
 
 MODEL = os.path.join(os.path.dirname(botocore.__file__), "data", "sagemaker", "2017-07-24", "service-2.json.gz")
-OUT = os.path.join(os.path.dirname(__file__), "..", "src", "data", "sagemaker-model.ts")
+ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
+OUT = os.path.join(ROOT, "src", "data", "sagemaker-model.ts")
+os.makedirs(os.path.dirname(OUT), exist_ok=True)
 NUMERIC = {"integer", "long", "float", "double"}
 
 model = json.load(gzip.open(MODEL))
@@ -92,7 +97,7 @@ def request_tree(name, depth=0, seen=()):
     return kind
 
 
-REQUESTS = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "request-shapes.json")
+REQUESTS = os.path.join(ROOT, "test", "fixtures", "request-shapes.json")
 os.makedirs(os.path.dirname(REQUESTS), exist_ok=True)
 with open(REQUESTS, "w") as f:
     json.dump(
