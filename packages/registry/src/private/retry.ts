@@ -53,7 +53,7 @@ export interface AwsCallContext {
   readonly account: string;
   /**
    * The owner the S3 request requires of its bucket(s) (ExpectedBucketOwner), as a phrase:
-   * `111111111111`, or `444444444444 (source bucket) or 111111111111 (target bucket)`.
+   * `<account>`, or `<source account> (source bucket) or <target account> (target bucket)`.
    *
    * @default - the request carries no bucket owner condition
    */
