@@ -150,6 +150,8 @@ describe.skipIf(!motoRequired())('promote against the AWS emulator, as the roles
       metadata: expect.objectContaining({ 'training-job': 'churn-2' }),
     });
     expect(JSON.stringify(state.packages[0].metadata)).toContain(versions[1].arn);
+    // The validation specification of a source-account role, and its dataset, stayed behind.
+    expect(JSON.stringify(state.packages[0])).not.toContain('validation/');
     expect(report.targetModelPackageArn.split(':')[4]).toBe(TARGET_ACCOUNT);
   });
 

@@ -114,8 +114,8 @@ export interface SourceVersion {
 
 /**
  * The source account's registry and artifacts: three versions of `groupName`; v1 and v2 Approved, v3
- * pending. v2 (the latest approved) has a model larger than the lowered multipart threshold and a
- * code PREFIX (a URI ending in `/`) holding two objects.
+ * pending. v2 (the latest approved) has a model larger than the lowered multipart threshold, a code
+ * PREFIX (a URI ending in `/`) holding two objects, and a validation specification that stays behind.
  */
 export async function createSourceWorld(moto: MotoServer, groupName: string): Promise<SourceVersion[]> {
   const admin = clients(moto, await moto.adminCredentials(SOURCE_ACCOUNT));
@@ -155,9 +155,34 @@ export async function createSourceWorld(moto: MotoServer, groupName: string): Pr
           SupportedRealtimeInferenceInstanceTypes: ['ml.m5.large'],
         },
         CustomerMetadataProperties: { 'training-job': `churn-${version}` },
+        // A validation specification whose role belongs to the source account stays behind (a role of
+        // another account cannot run validation jobs in the target), and so does its dataset, which
+        // no longer exists in the source bucket.
+        ...(version === 2
+          ? {
+              ValidationSpecification: {
+                ValidationRole: `arn:aws:iam::${SOURCE_ACCOUNT}:role/model-validation`,
+                ValidationProfiles: [
+                  {
+                    ProfileName: 'smoke',
+                    TransformJobDefinition: {
+                      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${SOURCE_BUCKET}/validation/deleted/` } } },
+                      TransformOutput: { S3OutputPath: `s3://${SOURCE_BUCKET}/validation/output/` },
+                      TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
+                    },
+                  },
+                ],
+              },
+            }
+          : {}),
       }),
     );
     versions.push({ arn: created.ModelPackageArn!, modelDataKey });
+  }
+  // The premise of the tests: moto keeps the validation specification, so the tool sees it.
+  const v2 = await admin.sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: versions[1].arn }));
+  if (v2.ValidationSpecification?.ValidationProfiles?.[0]?.TransformJobDefinition === undefined) {
+    throw new Error('moto dropped the ValidationSpecification of v2: the test world no longer holds what it should');
   }
   return versions;
 }
