@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketEncryptionCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketEncryptionCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -89,6 +89,29 @@ describe.skipIf(!motoRequired())('registry runtime against the AWS emulator', ()
       }),
     ).rejects.toThrow(new RegExp(`${key}.*kms_key_arn`));
     expect((await s3.send(new ListObjectsV2Command({ Bucket: 'runtime-target-cmk' }))).KeyCount ?? 0).toBe(0);
+  });
+
+  it('fails when a source object is archived: the 403 S3 answers is reported as such, not as access denied', async () => {
+    // GIVEN an artifact in S3 Glacier Flexible Retrieval, which CopyObject refuses with 403 ObjectNotInActiveTierError
+    const { s3: sourceS3 } = clientsOf(moto, source);
+    await sourceS3.send(new PutObjectCommand({ Bucket: 'runtime-source', Key: 'archived/model.tar.gz', Body: 'old weights', StorageClass: 'GLACIER' }));
+    await createBucket(moto, target, 'runtime-target-archived');
+
+    // WHEN
+    const error = await copyArtifacts({
+      s3: clientsOf(moto, target).s3,
+      uris: ['s3://runtime-source/archived/model.tar.gz'],
+      targetBucket: 'runtime-target-archived',
+      sourceAccount: SOURCE_ACCOUNT,
+      targetAccount: TARGET_ACCOUNT,
+      retry: { attempts: 1 },
+    }).catch((e: unknown) => e as Error);
+
+    // THEN
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toMatchObject({ name: 'AccessDeniedError' });
+    expect((error as Error).message).toMatch(/ObjectNotInActiveTierError/);
+    expect((error as Error).message).not.toMatch(/grant/i);
   });
 
   it('registers the promoted version with what moto accepts of CreateModelPackage, and reports it promoted once', async () => {
