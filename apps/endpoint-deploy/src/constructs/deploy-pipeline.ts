@@ -31,7 +31,7 @@ import { derivedNames } from '../config';
 const BUILD_OUTPUT_DIR = 'build-output';
 /** The variables the Build action exports (namespace `Build`). */
 const EXPORTED_VARIABLES = ['MODEL_PACKAGE_ARN', 'MODEL_PACKAGE_VERSION', 'MODEL_PACKAGE_GROUP'];
-import type { EndpointTemplate } from './endpoint-template';
+import type { EndpointTemplate } from '@sagemaker-mlops/constructs';
 
 /** Stage and action names of the pipeline, in order. */
 export const PIPELINE_LAYOUT = {

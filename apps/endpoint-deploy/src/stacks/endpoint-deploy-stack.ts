@@ -1,11 +1,10 @@
 import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { endpointExecutionRoleName, endpointTestRoleName, EndpointVpcConfig, ModelRegistryAccess } from '@sagemaker-mlops/constructs';
+import { endpointExecutionRoleName, endpointTestRoleName, EndpointTemplate, EndpointVpcConfig, ModelRegistryAccess } from '@sagemaker-mlops/constructs';
 import { Construct } from 'constructs';
 import { derivedNames, EndpointDeployConfig, StageSettings } from '../config';
 import { EndpointDeployPipeline } from '../constructs/deploy-pipeline';
-import { EndpointTemplate } from '../constructs/endpoint-template';
 import { ModelArtifacts } from '../constructs/model-artifacts';
 
 export interface EndpointDeployStackProps extends StackProps {

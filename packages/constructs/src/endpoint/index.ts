@@ -1,2 +1,3 @@
 export * from './endpoint-stack';
+export * from './endpoint-template';
 export * from './names';

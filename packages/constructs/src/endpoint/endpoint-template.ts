@@ -3,7 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
-import { acknowledgeGrantWildcards, assetSourceAction, EndpointStack, EndpointStackProps, nagNotation, onlyResourcesOf } from '@sagemaker-mlops/constructs';
+import { acknowledgeGrantWildcards, nagNotation, onlyResourcesOf } from '../nag';
+import { assetSourceAction } from '../bundled-tool';
+import { EndpointStack, EndpointStackProps } from './endpoint-stack';
 import { Construct } from 'constructs';
 
 /** What the endpoint template is built from: the props of `EndpointStack` without stack-level settings. */
