@@ -103,6 +103,12 @@ const apps = [
     workspaceDeps: shared,
     workspaceDevDeps: [testUtils],
   }),
+  new MlopsApp(root, {
+    name: 'model-cicd',
+    description: 'Git-flow deployment groups: trains in a build account per branch, deploys the approved model to each environment, with gates',
+    workspaceDeps: shared,
+    workspaceDevDeps: [testUtils],
+  }),
 ];
 
 // AWS emulator integration tests (moto), apart from the unit tests: docs/adr/0008-emulator-integration-tests.md.

@@ -1,0 +1,54 @@
+import { App } from 'aws-cdk-lib';
+import { ModuleContext } from '@sagemaker-mlops/config';
+import { applyModuleBoundary } from '@sagemaker-mlops/iam';
+import { moduleSynthesizer, type ModelCicdConfig, type ModelCicdParameters } from './config';
+import { InfraPipelineStack } from './stacks/infra-pipeline-stack';
+import { ReplicationStack, replicationRegions } from './stacks/replication-stack';
+
+/**
+ * The module's configuration as the infra pipeline's synth receives it: the file form of
+ * `loadModuleConfig` with the validated parameters only (never the Seedfarmer environment).
+ */
+export function synthConfig(module: ModuleContext, parameters: ModelCicdParameters): Record<string, unknown> {
+  const { s3_access_logs_bucket_arn: logs, ...rest } = parameters;
+  return {
+    project: module.projectName,
+    deployment: module.deploymentName,
+    module: module.moduleName,
+    account: module.account,
+    region: module.region,
+    ...(module.permissionsBoundaryArn ? { permissions_boundary_arn: module.permissionsBoundaryArn } : {}),
+    parameters: { ...rest, ...(logs ? { s3_access_logs_bucket_arn: logs.arn } : {}) },
+  };
+}
+
+/** Builds the module: one stack, `<project>-<deployment>-<module>`, holding the infra pipeline and its group stages. */
+export function buildModelCicdApp(app: App, module: ModuleContext, config: ModelCicdConfig, parameters: ModelCicdParameters): InfraPipelineStack {
+  const stack = new InfraPipelineStack(app, module.stackName, {
+    stackName: module.stackName,
+    synthesizer: moduleSynthesizer(config),
+    env: { account: module.account, region: module.region },
+    description: `sagemaker-mlops-cdk model-cicd (${module.projectName}/${module.deploymentName}): git-flow deployment groups`,
+    config,
+    synthConfig: synthConfig(module, parameters),
+  });
+  // Deployed by the module itself (cdk deploy --all) before the pipelines that replicate into them.
+  for (const region of replicationRegions(config)) {
+    const replication = new ReplicationStack(app, `${module.stackName}-replication-${region}`, {
+      stackName: `${module.stackName}-replication`.slice(0, 128),
+      synthesizer: moduleSynthesizer(config),
+      env: { account: module.account, region },
+      config,
+    });
+    stack.addStackDependency(replication);
+  }
+  const boundary = { name: config.permissionsBoundaryName, seedfarmerArn: module.permissionsBoundaryArn };
+  applyModuleBoundary(stack, boundary);
+  // A stage's stacks may be in other accounts: they carry the boundary policy of the same name there.
+  const name = config.permissionsBoundaryName ?? module.permissionsBoundaryArn?.split('/').pop();
+  for (const stage of stack.stages) {
+    applyModuleBoundary(stage.pipelines, { name });
+    applyModuleBoundary(stage.buildAccount, { name });
+  }
+  return stack;
+}

@@ -1,0 +1,18 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { exitOnConfigError, loadModuleConfig } from '@sagemaker-mlops/config';
+import { failOnEveryViolation } from '@sagemaker-mlops/constructs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildModelCicdApp } from './app';
+import { modelCicdParameters, resolveModelCicdConfig } from './config';
+
+const app = new App();
+// Configuration is validated once, here: a ConfigError stops the synth before any template exists.
+exitOnConfigError(() => {
+  const configPath = app.node.tryGetContext('config') as string | undefined;
+  const { module, parameters } = loadModuleConfig(modelCicdParameters, { appName: 'model-cicd', configPath });
+  buildModelCicdApp(app, module, resolveModelCicdConfig(parameters, module), parameters);
+});
+// AWS Control Tower proactive controls next to cdk-nag: landing zones that enable them refuse non-compliant stacks at deploy time.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), failOnEveryViolation(new CfnGuardValidator()));
+app.synth();

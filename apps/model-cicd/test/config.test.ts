@@ -1,0 +1,175 @@
+import { loadModuleConfig } from '@sagemaker-mlops/config';
+import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION, seedfarmerEnv } from '@sagemaker-mlops/test-utils';
+import { describe, expect, it } from 'vitest';
+import { groupNames, modelCicdParameters, resolveModelCicdConfig } from '../src/config';
+import { CONNECTION_ARN, load, PARAMETERS } from './fixtures';
+
+const problems = (parameters: Record<string, unknown>) => catchConfigError(() => load(parameters)).issues.map((i) => `${i.path}: ${i.message}`);
+const group = PARAMETERS.deployment_groups[1];
+const withGroups = (...groups: unknown[]) => ({ ...PARAMETERS, deployment_groups: groups });
+
+/** A tooling account that is not a placeholder (the dummy accounts are). */
+const TOOLING = ['2104', '7893', '5612'].join('');
+const seedEnv = (parameters: Record<string, unknown>) => seedfarmerEnv({ moduleName: 'model-cicd', parameters, account: TOOLING });
+
+/** The seed document's own sample parameters (sagemaker-model-cicd README, "Input Example"), as Seedfarmer sends them. */
+const SEED_SAMPLE = {
+  infra_repo: { host: 'codecommit', name: 'cdk-infra-repo' },
+  model_build_repo: { host: 'codecommit', name: 'model-build-repo' },
+  deployment_groups: [
+    {
+      name: 'experimenation-deployment-group',
+      sourceBranch: 'dev',
+      buildEnvironment: { name: 'experiment-env1', account: ['1234', '5678', '9012'].join(''), region: 'us-east-1', type: 'dev' },
+      deployEnvironments: [
+        { name: 'experiment-env2', account: ['1234', '5678', '9013'].join(''), type: 'dev' },
+        { name: 'experiment-env3', account: ['1234', '5678', '9014'].join(''), type: 'dev' },
+      ],
+    },
+    {
+      name: 'prod-deployment-group',
+      sourceBranch: 'main',
+      buildEnvironment: { name: 'prod-train-env', account: ['1234', '5678', '9015'].join(''), region: 'us-east-1', type: 'preprod' },
+      deployEnvironments: [
+        { name: 'prod-approval-env', account: ['1234', '5678', '9016'].join(''), type: 'preprod' },
+        { name: 'prod-env', account: ['1234', '5678', '9017'].join(''), type: 'prod' },
+      ],
+    },
+  ],
+};
+
+describe('the seed sample', () => {
+  it('fails when an account is a documented placeholder, naming exactly that field', () => {
+    // GIVEN the seed's sample, whose first build account is the documentation id 1234 5678 9012
+    const error = catchConfigError(() => loadModuleConfig(modelCicdParameters, { appName: 'model-cicd', env: seedEnv(SEED_SAMPLE) }));
+    // THEN only that value is refused
+    expect(error.issues.map((i) => i.path)).toEqual(['deployment_groups[0].buildEnvironment.account']);
+  });
+
+  it('is accepted otherwise, with the seed defaults', () => {
+    const sample = structuredClone(SEED_SAMPLE);
+    sample.deployment_groups[0].buildEnvironment.account = ['1234', '5678', '9018'].join('');
+    const { parameters, module } = loadModuleConfig(modelCicdParameters, { appName: 'model-cicd', env: seedEnv(sample) });
+    const config = resolveModelCicdConfig(parameters, module);
+    expect(config.infraRepo).toEqual({ host: 'codecommit', name: 'cdk-infra-repo', branch: 'main' });
+    expect(config.cdkBootstrapQualifier).toBe('hnb659fds');
+    expect(config.retainOnDelete).toBe(true);
+    // The build environment is deployed first, as in the seed, and every deploy region defaults to the build region.
+    expect(config.groups[1].deployEnvironments.map((e) => [e.name, e.region])).toEqual([
+      ['prod-train-env', 'us-east-1'],
+      ['prod-approval-env', 'us-east-1'],
+      ['prod-env', 'us-east-1'],
+    ]);
+  });
+});
+
+describe('deployment groups', () => {
+  it('fails when a deploy environment type is not dev, preprod or prod, naming the field and the value', () => {
+    const bad = withGroups(PARAMETERS.deployment_groups[0], { ...group, deployEnvironments: [{ ...group.deployEnvironments[0], type: 'production' }] });
+    expect(problems(bad)).toEqual(['deployment_groups[1].deployEnvironments[0].type: expected one of dev, preprod, prod, got "production"']);
+  });
+
+  it('fails when two groups have the same name (they name the pipelines), but not when they share a branch', () => {
+    expect(problems(withGroups(group, { ...group, sourceBranch: 'other' })).join('\n')).toMatch(/deployment_groups\[1\]\.name: .*already used by deployment_groups\[0\]/);
+    expect(() => load(withGroups(group, { ...group, name: 'production-2' }))).not.toThrow();
+  });
+
+  it('fails when two environments of a group have the same name', () => {
+    const bad = withGroups({ ...group, deployEnvironments: [group.deployEnvironments[0], { ...group.deployEnvironments[1], name: 'preprod' }] });
+    expect(problems(bad).join('\n')).toMatch(/deployment_groups\[0\]\.deployEnvironments\[1\]\.name: .*must be unique within a group/);
+  });
+
+  it('fails when there is no deployment group', () => {
+    expect(problems(withGroups()).join('\n')).toMatch(/deployment_groups: .*at least one deployment group/);
+  });
+
+  it('fails when a key is misspelled', () => {
+    expect(problems(withGroups({ ...group, deployEnviroments: [] })).join('\n')).toMatch(/deployment_groups\[0\]/);
+  });
+
+  it('fails when a deploy region is in another partition than the build region', () => {
+    const bad = withGroups({ ...group, deployEnvironments: [{ ...group.deployEnvironments[0], region: 'cn-north-1' }] });
+    expect(problems(bad).join('\n')).toMatch(/deployment_groups\[0\]\.deployEnvironments\[0\]\.region: .*another partition/);
+  });
+
+  it('collects every problem into one error', () => {
+    const bad = withGroups({ ...group, buildEnvironment: { ...group.buildEnvironment, account: '12345' }, deployEnvironments: [{ ...group.deployEnvironments[0], type: 'qa' }] });
+    expect(problems(bad)).toHaveLength(2);
+  });
+
+  it('puts the build environment first when it is not listed, without changing the input (the reference mutates it)', () => {
+    const parameters = structuredClone(PARAMETERS);
+    const before = structuredClone(parameters);
+    const { config } = load(parameters);
+    expect(parameters).toEqual(before);
+    // The experiment group builds in an account it does not list.
+    expect(config.groups[0].deployEnvironments.map((e) => e.name)).toEqual(['exp-train', 'exp-serve']);
+    // The production group lists its build account and region (preprod): not deployed twice.
+    expect(config.groups[1].deployEnvironments.map((e) => e.name)).toEqual(['preprod', 'prod']);
+  });
+
+  it('gates every preprod and prod environment with an approval, tests every non-prod one, and lets an environment override the approval', () => {
+    const dev = PARAMETERS.deployment_groups[0];
+    const { config } = load(withGroups({ ...group, deployEnvironments: [...group.deployEnvironments, { name: 'dev-check', account: DUMMY_ACCOUNTS.source, type: 'dev', requireApproval: true }] }, dev));
+    expect(config.groups[1].deployEnvironments.map((e) => [e.name, e.requireApproval, e.test])).toEqual([
+      ['exp-train', false, true],
+      ['exp-serve', false, true],
+    ]);
+    expect(config.groups[0].deployEnvironments.map((e) => [e.name, e.requireApproval, e.test])).toEqual([
+      ['preprod', true, true],
+      ['prod', true, false],
+      ['dev-check', true, true],
+    ]);
+  });
+});
+
+describe('repositories', () => {
+  it('accepts CodeConnections for both, and CodeCommit', () => {
+    const { config } = load(PARAMETERS);
+    expect(config.infraRepo).toEqual({ host: 'codeconnections', connectionArn: CONNECTION_ARN, name: 'acme/model-cicd-infra', branch: 'main' });
+    expect(load({ ...PARAMETERS, model_build_repo: { host: 'codecommit', name: 'model-build' } }).config.modelBuildRepo.host).toBe('codecommit');
+  });
+
+  it.each([
+    ['an unknown host', { host: 'github', name: 'acme/x' }, /infra_repo.*: expected host to be one of codecommit, codeconnections, got "github"/],
+    ['a connection repository without owner', { host: 'codeconnections', connectionArn: CONNECTION_ARN, name: 'x' }, /infra_repo\.name: expected the repository as "owner\/name"/],
+    ['a bad connection ARN', { host: 'codeconnections', connectionArn: 'arn:aws:s3:::x', name: 'a/b' }, /infra_repo\.connectionArn: expected a CodeConnections connection ARN/],
+    ['a bad branch', { host: 'codecommit', name: 'infra', branch: 'a..b' }, /infra_repo\.branch: expected a git branch name/],
+  ])('fails when given %s', (_name, repo, message) => {
+    expect(problems({ ...PARAMETERS, infra_repo: repo }).join('\n')).toMatch(message);
+  });
+
+  it('fails when a required parameter is missing', () => {
+    const { infra_repo: _, ...rest } = PARAMETERS;
+    expect(problems(rest).join('\n')).toMatch(/infra_repo/);
+  });
+});
+
+describe('optional parameters', () => {
+  it('fails when only one of the VPC parameter names is given (the reference reads undocumented SSM names)', () => {
+    expect(problems({ ...PARAMETERS, vpc_subnet_ids_parameter: '/network/subnets' }).join('\n')).toMatch(/vpc_security_group_ids_parameter: .*give both or neither/);
+  });
+
+  it.each([
+    ['cdk_bootstrap_qualifier', 'Not-Valid!', /CDK bootstrap qualifier/],
+    ['retain_on_delete', 'maybe', /expected true or false/],
+    ['approval_email_addresses', ['not-an-address'], /expected an e-mail address/],
+    ['s3_access_logs_bucket_arn', 'my-bucket', /S3 bucket ARN/],
+  ])('fails when %s is %j', (name, value, message) => {
+    expect(problems({ ...PARAMETERS, [name]: value }).join('\n')).toMatch(new RegExp(`${name}.*${message.source}`));
+  });
+});
+
+describe('names', () => {
+  it('are unique for two groups on one branch, and stay within the service limits', () => {
+    const a = groupNames('mlops-test-model-cicd', 'a-very-long-deployment-group-nm', DUMMY_ACCOUNTS.source, DUMMY_REGION);
+    const b = groupNames('mlops-test-model-cicd', 'a-very-long-deployment-group-nx', DUMMY_ACCOUNTS.source, DUMMY_REGION);
+    for (const key of Object.keys(a) as (keyof typeof a)[]) {
+      if (key !== 'endpointProjectName') expect(a[key]).not.toBe(b[key]);
+    }
+    expect(a.modelPackageGroup.length).toBeLessThanOrEqual(63);
+    expect(a.artifactsBucket.length).toBeLessThanOrEqual(63);
+    expect(a.sagemakerExecutionRole.length).toBeLessThanOrEqual(64);
+    expect(a.artifactsBucket).toMatch(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/);
+  });
+});
