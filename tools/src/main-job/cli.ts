@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { acceptedSummary, cfnLintCell, describeCfnLintFailures, lintModuleAssembly, type CfnLintResult } from '../cfn-lint';
 import { stageModule } from '../seedfarmer/stage';
 import { REPO_ROOT } from '../workspace';
@@ -14,28 +16,115 @@ export interface ModuleResult extends SynthResult {
   readonly cfnLintError?: string;
 }
 
+/** `--help`: the options of the main job, also documented in the root README. */
+export const USAGE = `Usage: npm run synth -- [options]
+
+The main job: synthesizes every module of a Seedfarmer deployment exactly as Seedfarmer would invoke it,
+with cdk-nag and the Control Tower controls, lints every template with cfn-lint, and ends with a table.
+
+Options:
+  --deployment <file>   Seedfarmer deployment manifest, relative to the repository root or absolute
+                        (default: manifests/example/deployment.yaml)
+  --env-file <file>     dotenv file for valueFrom.envVariable and \${VAR}, as seedfarmer apply --env-file;
+                        relative to the repository root or absolute (default: manifests/example/example.env)
+  --parallel <n>        modules synthesized at once, a positive integer (default: the number of CPU cores)
+  -h, --help            print this help
+`;
+
+export interface MainJobOptions {
+  readonly help: boolean;
+  /** Absolute path of the deployment manifest. */
+  readonly deploymentPath: string;
+  /** Absolute path of the env file. */
+  readonly envFile: string;
+  readonly parallel: number;
+}
+
+/** A misuse of the command line: printed with the usage hint, exit code 2. */
+export class UsageError extends Error {}
+
+/**
+ * Parses the command line strictly: an unknown option, a missing value or a non-numeric `--parallel`
+ * is an error before anything runs (a misspelt `--deploymnet` must not synthesize the example instead).
+ */
+export function parseMainJobArgs(argv: string[], cwdRoot = REPO_ROOT): MainJobOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'deployment': { type: 'string' },
+        'env-file': { type: 'string' },
+        'parallel': { type: 'string' },
+        'help': { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // node:util's messages name the option ("Unknown option '--deploymnet'"); drop its advice about positionals.
+    throw new UsageError(`${(error as Error).message.split('. ')[0]}. Known options: --deployment, --env-file, --parallel, --help.`);
+  }
+  const parallelText = (values.parallel as string | undefined) ?? String(defaultParallelism());
+  if (!/^[1-9][0-9]*$/.test(parallelText)) {
+    throw new UsageError(`--parallel must be a positive integer, got "${parallelText}"`);
+  }
+  // resolve() keeps an absolute path as it is and resolves a relative one against the repository root.
+  return {
+    help: values.help === true,
+    deploymentPath: resolve(cwdRoot, (values.deployment as string | undefined) ?? 'manifests/example/deployment.yaml'),
+    envFile: resolve(cwdRoot, (values['env-file'] as string | undefined) ?? 'manifests/example/example.env'),
+    parallel: Number(parallelText),
+  };
+}
+
+/** One synth per core: each synth is a single-threaded node process. */
+export function defaultParallelism(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Reads the env file, naming it when it does not exist. */
+export function loadEnvFile(path: string): Record<string, string> {
+  if (!existsSync(path)) throw new UsageError(`--env-file: ${path} does not exist`);
+  return readEnvFile(path);
+}
+
+/** The progress lines: plain lines, one per event, so a CI log reads the same as a terminal. */
+export function startLine(run: ModuleRun): string {
+  return `start ${run.moduleName} (apps/${run.app})\n`;
+}
+
+export function endLine(result: ModuleResult): string {
+  const seconds = (result.seconds + (result.cfnLint?.seconds ?? 0)).toFixed(1);
+  return `end   ${result.run.moduleName} (apps/${result.run.app}) ${seconds} s ${resultCell(result)}\n`;
+}
+
 /**
  * The main job: synthesizes every module of the example Seedfarmer deployment, exactly as Seedfarmer
  * would invoke it, with cdk-nag and the Control Tower controls, lints every template of each assembly
  * with cfn-lint for every region the module deploys into, and ends with a table. Any failing module,
  * and any cfn-lint error or unaccepted warning, fails the job with the module's own output.
- *
- *   node tools/lib/main-job/cli.js [--deployment manifests/example/deployment.yaml] [--env-file manifests/example/example.env] [--parallel 2]
+ * Options: see USAGE.
  */
 async function main(argv: string[]) {
-  const arg = (name: string, fallback: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
-  };
-  const deploymentPath = arg('deployment', 'manifests/example/deployment.yaml');
-  const envFile = arg('env-file', 'manifests/example/example.env');
-  const parallel = Number(arg('parallel', '2'));
-
-  const { runs } = loadDeployment({ deploymentPath, env: { ...readEnvFile(join(REPO_ROOT, envFile)) } });
+  const options = parseMainJobArgs(argv);
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const env = loadEnvFile(options.envFile);
+  const { runs } = loadDeployment({ deploymentPath: options.deploymentPath, env });
   const apps = [...new Set(runs.map((r) => r.appDir))];
   for (const appDir of apps) stageModule(appDir);
 
-  const results = await runPool(runs, parallel, synthAndLint);
+  process.stdout.write(`${runs.length} modules, ${options.parallel} at a time\n`);
+  const results = await runPool(runs, options.parallel, async (run) => {
+    process.stdout.write(startLine(run));
+    const result = await synthAndLint(run);
+    process.stdout.write(endLine(result));
+    return result;
+  });
+  process.stdout.write('\n');
   printTable(results);
   const failed = results.filter((r) => !r.ok);
   for (const f of failed) {
@@ -101,7 +190,7 @@ export function formatTable(results: ModuleResult[]): string {
       r.cfnLintError ? 'FAILED' : cfnLintCell(r.cfnLint),
       guardCell(r),
       (r.seconds + (r.cfnLint?.seconds ?? 0)).toFixed(1),
-      !r.ok ? 'FAILED' : lintFails(r) ? 'FAILED (cfn-lint)' : `ok (${relative(REPO_ROOT, r.outdir)})`,
+      resultCell(r),
     ]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
@@ -112,6 +201,10 @@ export function formatTable(results: ModuleResult[]): string {
     '\n' +
     (accepted ? `cfn-lint accepted warnings (ACCEPTED_CFN_LINT_WARNINGS, test-utils): ${accepted}\n` : '')
   );
+}
+
+function resultCell(r: ModuleResult): string {
+  return !r.ok ? 'FAILED' : lintFails(r) ? 'FAILED (cfn-lint)' : `ok (${relative(REPO_ROOT, r.outdir)})`;
 }
 
 function printTable(results: ModuleResult[]) {
@@ -132,6 +225,7 @@ export { GUARD_PLUGIN_NAME };
 if (require.main === module) {
   main(process.argv.slice(2)).catch((error: Error) => {
     process.stderr.write(`${error.message}\n`);
-    process.exit(1);
+    if (error instanceof UsageError) process.stderr.write('Run npm run synth -- --help for the options.\n');
+    process.exit(error instanceof UsageError ? 2 : 1);
   });
 }

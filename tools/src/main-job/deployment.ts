@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import {
   deploymentManifestSchema,
@@ -38,13 +38,22 @@ export interface LoadDeploymentOptions {
  */
 export function loadDeployment(options: LoadDeploymentOptions): { project: string; runs: ModuleRun[] } {
   const root = options.root ?? REPO_ROOT;
-  const project = seedfarmerProjectSchema.parse(parse(readFileSync(join(root, 'seedfarmer.yaml'), 'utf8'))).project;
+  const project = readManifest(join(root, 'seedfarmer.yaml'), 'Seedfarmer project file', seedfarmerProjectSchema).project;
   const deploymentPath = resolve(root, options.deploymentPath);
-  const deployment = deploymentManifestSchema.parse(parse(readFileSync(deploymentPath, 'utf8')));
+  const deployment = readManifest(deploymentPath, 'deployment manifest', deploymentManifestSchema);
   const runs: ModuleRun[] = [];
   for (const group of deployment.groups) {
     const groupPath = resolve(root, group.path);
-    for (const module of parseModuleManifests(readFileSync(groupPath, 'utf8'))) {
+    if (!existsSync(groupPath)) {
+      throw new Error(`${deploymentPath}: group ${group.name}: module manifest ${group.path} does not exist (${groupPath})`);
+    }
+    let modules: ReturnType<typeof parseModuleManifests>;
+    try {
+      modules = parseModuleManifests(readFileSync(groupPath, 'utf8'));
+    } catch (error) {
+      throw new Error(`${groupPath}: invalid module manifest of group ${group.name}:\n${describeError(error)}`);
+    }
+    for (const module of modules) {
       const invocation = resolveModuleInvocation({
         project,
         deployment,
@@ -76,4 +85,33 @@ export function loadDeployment(options: LoadDeploymentOptions): { project: strin
     }
   }
   return { project, runs };
+}
+
+/**
+ * Reads and validates one YAML manifest; every failure names the file (missing, empty, not YAML, or
+ * not the expected shape, one line per problem with its path in the document).
+ */
+export function readManifest<T>(
+  path: string,
+  what: string,
+  schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: unknown } },
+): T {
+  if (!existsSync(path)) throw new Error(`${what} ${path} does not exist`);
+  const text = readFileSync(path, 'utf8');
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    throw new Error(`${path}: not a YAML ${what}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (document === null || document === undefined) throw new Error(`${path}: the ${what} is empty`);
+  const result = schema.safeParse(document);
+  if (!result.success) throw new Error(`${path}: invalid ${what}:\n${describeError(result.error)}`);
+  return result.data;
+}
+
+function describeError(error: unknown): string {
+  const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+  if (!issues) return `  ${(error as Error).message}`;
+  return issues.map((i) => `  ${i.path.length ? i.path.map(String).join('.') : '(document)'}: ${i.message}`).join('\n');
 }
