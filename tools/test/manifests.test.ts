@@ -42,7 +42,7 @@ describe('Seedfarmer manifests', () => {
   it('resolves every module of the example deployment the way Seedfarmer would', () => {
     const { project, runs } = loadDeployment({ deploymentPath: 'manifests/example/deployment.yaml', env: exampleEnv });
     expect(project).toBe('mlops');
-    expect(runs.map((r) => r.moduleName)).toEqual(['target-bus-bus', 'source-registry-access', 'promote-pipeline', 'deploy-endpoint']);
+    expect(runs.map((r) => r.moduleName)).toEqual(['target-bus-bus', 'source-registry-access', 'promote-pipeline', 'deploy-endpoint', 'cicd-model-cicd']);
     const pipeline = runs.find((r) => r.moduleName === 'promote-pipeline')!;
     expect(pipeline.account).toBe(exampleEnv.TARGET_ACCOUNT);
     expect(pipeline.env).toMatchObject({
@@ -63,6 +63,9 @@ describe('Seedfarmer manifests', () => {
       SEEDFARMER_PARAMETER_DATA_CAPTURE_SAMPLING_PERCENTAGE: '50',
     });
     expect(JSON.parse(endpoint.env.SEEDFARMER_PARAMETER_PROD_ACCOUNTS)).toEqual([exampleEnv.TARGET_ACCOUNT]);
+    // Hyphenated parameter names reach the module as SEEDFARMER_PARAMETER_<NAME_WITH_UNDERSCORES>.
+    const cicd = runs.find((r) => r.moduleName === 'cicd-model-cicd')!;
+    expect(JSON.parse(cicd.env.SEEDFARMER_PARAMETER_DEPLOYMENT_GROUPS)[1].deployEnvironments[1].account).toBe(exampleEnv.TARGET_ACCOUNT);
   });
 
   it('fails when an account variable the deployment reads is not set', () => {
