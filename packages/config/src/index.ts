@@ -39,6 +39,7 @@ export type {
 } from './primitives';
 
 export { loadModuleConfig, normalizeParameterName } from './loader';
+export { EXTRA_REGIONS_VARIABLE, KNOWN_REGIONS } from './regions';
 export type { LoadOptions, ModuleContext } from './loader';
 
 export { moduleMetadataRefSchema, valueRefSchema } from './seedfarmer/value-ref';

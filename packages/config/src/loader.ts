@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, issuesFromZod, type ConfigIssue } from './errors';
-import { accountId, PARTITIONS, region, resourceName } from './primitives';
+import { accountId, PARTITIONS, partitionOfRegion, region, resourceName } from './primitives';
 import { splitArn } from './private/arn';
 import { formatPath, jsonTypeOf } from './private/paths';
 import { placeholderIssues } from './private/placeholders';
@@ -136,6 +136,8 @@ export function loadModuleConfig<S extends z.ZodType>(
     });
   }
 
+  if (module) issues.push(...partitionIssues(raw.parameters, module.region));
+
   if (!options.allowPlaceholderAccounts) {
     for (const [fieldPath, value] of raw.scan) {
       issues.push(...placeholderIssues(value, [fieldPath]));
@@ -248,10 +250,25 @@ function readFile(configPath: string, appName: string): RawConfig {
     });
   }
   const record = document as Record<string, unknown>;
+  if (isSeedfarmerModuleManifest(record)) {
+    return fatal(file, {
+      path: '(file)',
+      received: undefined,
+      message:
+        'this is a Seedfarmer module manifest (name, path, parameters as name/value pairs), not a config file; ' +
+        'deploy it with `npm run synth` / `seedfarmer apply`, or write a config file such as\n' +
+        '      project: mlops\n      deployment: dev\n      account: "<12-digit account id>"\n      region: eu-west-1\n' +
+        '      parameters:\n        <parameter_name>: <value>',
+    });
+  }
   const issues: ConfigIssue[] = [];
   for (const key of Object.keys(record)) {
     if (!(FILE_KEYS as readonly string[]).includes(key)) {
-      issues.push({ path: formatPath([key]), received: record[key], message: `unknown key; known keys are: ${FILE_KEYS.join(', ')}` });
+      issues.push({
+        path: formatPath([key]),
+        received: record[key],
+        message: `unknown key; known keys are: ${FILE_KEYS.join(', ')}${topLevelParameterHint(key)}`,
+      });
     }
   }
 
@@ -300,6 +317,54 @@ function readFile(configPath: string, appName: string): RawConfig {
     scan,
     issues,
   };
+}
+
+/**
+ * The shape of a Seedfarmer module manifest (one document of a group file): `name` and `path`,
+ * and `parameters` as a list of `{ name, value | valueFrom }`, none of a config file's keys.
+ */
+function isSeedfarmerModuleManifest(record: Record<string, unknown>): boolean {
+  return (
+    typeof record.name === 'string' &&
+    typeof record.path === 'string' &&
+    (record.parameters === undefined || Array.isArray(record.parameters)) &&
+    record.project === undefined &&
+    record.account === undefined
+  );
+}
+
+/** A snake_case or kebab-case key at the top level is most likely a parameter one level too high. */
+function topLevelParameterHint(key: string): string {
+  return /^[a-z][a-z0-9]*([_-][a-z0-9]+)+$/.test(key) ? `; if "${key}" is a parameter, move it under parameters:` : '';
+}
+
+/**
+ * An ARN parameter in another partition than the module's region cannot work: the policies and
+ * references built from it name resources the module's partition cannot reach. Partitions are
+ * isolated (AWS General Reference, "Amazon Resource Names (ARNs)": the partition is a group of
+ * regions; aws-cn and aws-us-gov are separate from aws).
+ */
+function partitionIssues(parameters: Record<string, unknown>, moduleRegion: string): ConfigIssue[] {
+  const expected = partitionOfRegion(moduleRegion);
+  const issues: ConfigIssue[] = [];
+  const visit = (value: unknown, at: string) => {
+    if (typeof value === 'string') {
+      const arn = splitArn(value);
+      if (arn && (PARTITIONS as readonly string[]).includes(arn.partition) && arn.partition !== expected) {
+        issues.push({
+          path: at,
+          received: value,
+          message: `the ARN is in partition ${arn.partition}, but the module's region ${moduleRegion} is in partition ${expected}; give an ARN of partition ${expected}`,
+        });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${at}[${i}]`));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(v, `${at}.${k}`);
+    }
+  };
+  for (const [name, value] of Object.entries(parameters)) visit(value, name);
+  return issues;
 }
 
 function locateFile(resolved: string, given: string, appName: string): { file: string } | { issue: ConfigIssue } {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resourceTypeOf, splitArn, type RawArn } from './private/arn';
 import { jsonTypeOf } from './private/paths';
+import { EXTRA_REGIONS_VARIABLE, extraRegions, KNOWN_REGIONS } from './regions';
 
 type Ctx = z.core.$RefinementCtx<unknown>;
 
@@ -124,6 +125,15 @@ export const region = z.unknown().transform((value, ctx): string => {
     report(ctx, value, `"${value}" is not an AWS region code; ${hint}`);
     return z.NEVER;
   }
+  if (!KNOWN_REGIONS.has(value) && !extraRegions().includes(value)) {
+    report(
+      ctx,
+      value,
+      `"${value}" is an unknown region; known: ${[...KNOWN_REGIONS.keys()].join(', ')}. ` +
+        `For a region newer than this library, opt in with ${EXTRA_REGIONS_VARIABLE}=${value}`,
+    );
+    return z.NEVER;
+  }
   return value;
 });
 
@@ -150,6 +160,8 @@ export const partition = z.unknown().transform((value, ctx): Partition => {
  * `aws-us-gov`, `eu-west-1` -> `aws`.
  */
 export function partitionOfRegion(regionCode: string): Partition {
+  const known = KNOWN_REGIONS.get(regionCode);
+  if (known) return known;
   if (regionCode.startsWith('cn-')) return 'aws-cn';
   if (regionCode.startsWith('us-gov-')) return 'aws-us-gov';
   if (regionCode.startsWith('us-isob-')) return 'aws-iso-b';
