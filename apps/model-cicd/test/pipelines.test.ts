@@ -38,6 +38,13 @@ describe('the infra pipeline', () => {
     expect(config.parameters.deployment_groups).toHaveLength(2);
   });
 
+  it('synthesizes on Node.js 22, the version the app requires', () => {
+    const template = Template.fromStack(stack);
+    const projects = Object.values(template.findResources('AWS::CodeBuild::Project')).filter((p) => JSON.stringify(p).includes('cdk synth'));
+    expect(projects).toHaveLength(1);
+    expect(JSON.parse(projects[0].Properties.Source.BuildSpec).phases.install['runtime-versions']).toEqual({ nodejs: 22 });
+  });
+
   it('exposes the metadata output with the infra pipeline and every group', () => {
     const outputs = Template.fromStack(stack).findOutputs('metadata');
     const value = JSON.stringify(Object.values(outputs)[0].Value);
@@ -173,6 +180,10 @@ describe('names', () => {
       for (const name of named(Template.fromStack(b), type, key)) expect(left).not.toContain(name);
     }
     expect(a.stackName).not.toBe(b.stackName);
+    // Environments of one group in one account: their endpoint stacks differ too.
+    const envs = twins.stages[0].pipelines;
+    const stackNames = twins.config.groups[0].deployEnvironments.map((e) => envs.endpointStackName(e));
+    expect(new Set(stackNames).size).toBe(stackNames.length);
     expect(twins.stages[0].buildAccount.stackName).not.toBe(twins.stages[1].buildAccount.stackName);
   });
 });

@@ -1,4 +1,5 @@
 import { Arn, Aws, CfnOutput, Stack, StackProps, Stage } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -102,7 +103,12 @@ export class InfraPipelineStack extends Stack {
       codePipeline,
       // Keeps the deployment groups in sync with the infra repository (the reference's users asked for it: aiops-modules #29).
       selfMutation: true,
-      codeBuildDefaults: { logging: { cloudWatch: { logGroup } } },
+      codeBuildDefaults: {
+        logging: { cloudWatch: { logGroup } },
+        // The app and the CDK CLI need Node.js 20.19 or newer (package.json engines).
+        buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0 },
+        partialBuildSpec: codebuild.BuildSpec.fromObject({ phases: { install: { 'runtime-versions': { nodejs: 22 } } } }),
+      },
       synth: new pipelines.ShellStep('Synth', {
         input,
         // The staged module (what Seedfarmer deploys): its vendor/ holds the workspace libraries and the committed lockfile.
