@@ -70,6 +70,12 @@ export class MlopsApp extends awscdk.AwsCdkTypeScriptApp {
     // .projen/ is not shipped to Seedfarmer's CodeBuild, so cdk.json must not call projen.
     this.cdkConfig.json.addDeletionOverride('build');
 
+    // Like deploy and destroy, synth and diff pass their arguments on, so
+    // `nx run <app>:synth -- -c config=...` reaches the CDK CLI (projen's defaults drop them).
+    for (const [task, command] of [['synth', 'cdk synth'], ['synth:silent', 'cdk synth -q'], ['diff', 'cdk diff']]) {
+      this.tasks.tryFind(task)?.reset(command, { receiveArgs: true });
+    }
+
     this.compileTask.reset('tsc --noEmit');
     this.packageTask.reset();
     this.addTask('stage', {

@@ -65,6 +65,11 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
       exec: 'nx run-many -t deploy --parallel=1 --output-style=stream',
       receiveArgs: true,
     });
+    this.addTask('diff', {
+      description: 'Diff every app against what is deployed (pass CDK arguments after --, e.g. -- -c config=path/to/config-dir)',
+      exec: 'nx run-many -t diff --parallel=1 --output-style=stream',
+      receiveArgs: true,
+    });
     this.addTask('bench', {
       description: 'Time the main job per app and the test suite, cold and cached',
       steps: [
@@ -110,6 +115,7 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
             outputs: ['{projectRoot}/vendor'],
           },
           deploy: { cache: false, dependsOn: ['^compile'] },
+          diff: { cache: false, dependsOn: ['^compile'] },
           destroy: { cache: false, dependsOn: ['^compile'] },
         },
         parallel: 2,

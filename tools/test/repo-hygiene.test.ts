@@ -11,6 +11,7 @@ const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--excl
 /** Where 12-digit literals are expected: example configuration and test fixtures. */
 const ACCOUNT_LITERALS_ALLOWED = [
   /^manifests\//,
+  /^examples\/config\//, // config-file examples of the READMEs (CDK CLI without Seedfarmer)
   /^packages\/test-utils\//,
   /(^|\/)fixtures?\//, // fixtures of tests and benchmarks
   /(^|\/)test\//,
