@@ -277,9 +277,11 @@ export class GroupPipelinesStack extends Stack {
         reason: "CodePipeline's generated CloudFormation grant on one environment's endpoint stack: the ARN ends in an id CloudFormation assigns.",
       },
       {
+        // CodePipeline grants its role the home artifact bucket and the replication buckets in one statement.
         covers: onlyResourcesOf(
           ...group.deployEnvironments.filter((e) => e.region !== this.region).map((e) => replicationBucketName(config, e.region)),
-          nagNotation(this.resolve(settings.s3BucketName)),
+          nagReferencePrefix(deployArtifacts),
+          nagReferencePrefix(key),
         ),
         reason: "CodePipeline's generated grant on this module's artifact replication bucket of a deploy region: every execution's artifacts.",
       },
