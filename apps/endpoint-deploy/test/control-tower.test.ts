@@ -48,7 +48,7 @@ describe('s3_access_logs_bucket_arn', () => {
   it.each([
     ['an object ARN', `${CENTRAL_LOGS}/logs/`, /object or prefix ARN; give the bucket ARN/],
     ['a bucket name', 'aws-controltower-s3-access-logs-example', /expected an S3 bucket ARN/],
-    ['another partition', 'arn:aws-cn:s3:::logs-example', /give a bucket ARN of partition aws/],
+    ['another partition', 'arn:aws-cn:s3:::logs-example', /ARN of partition aws/],
   ])('fails when given %s, with a message that says what to give', (_name, value, message) => {
     expect(problems({ ...MULTI_ACCOUNT, s3_access_logs_bucket_arn: value }).join('\n')).toMatch(new RegExp(`s3_access_logs_bucket_arn: .*${message.source}`));
   });
