@@ -69,3 +69,10 @@ describe('repository hygiene', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('first-hour docs', () => {
+  it('has no placeholder README and no table row pointing at folders outside the repository', () => {
+    expect(readFileSync(join(REPO_ROOT, 'tools/README.md'), 'utf8')).not.toMatch(/replace this/i);
+    expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).not.toContain('../shared/seeds');
+  });
+});
