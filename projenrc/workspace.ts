@@ -47,6 +47,11 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
     this.package.addField('private', true);
     this.package.addField('workspaces', ['packages/*', 'apps/*', 'tools']);
     this.install = new WorkspaceInstall(this);
+    // npm 11 runs dependency install scripts only for packages in the root's allowScripts (npm docs,
+    // using-npm/config.md "allow-scripts": team-wide policy lives in package.json#allowScripts, at the
+    // workspace root only). esbuild's postinstall checks its platform binary, nx's sets up its native
+    // bindings; name-only entries, because VERSIONS already pins both.
+    this.package.addField('allowScripts', { esbuild: true, nx: true });
     this.gitignore.exclude('/.nx/cache', '/.nx/workspace-data', 'test-results.json', 'cdk.out', '/bench-results');
 
     // The root has no sources of its own: its tasks fan out to the workspace through nx.

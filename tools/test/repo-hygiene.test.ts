@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,4 +75,13 @@ describe('first-hour docs', () => {
     expect(readFileSync(join(REPO_ROOT, 'tools/README.md'), 'utf8')).not.toMatch(/replace this/i);
     expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).not.toContain('../shared/seeds');
   });
+});
+
+describe('npm install scripts', () => {
+  it('allows every dependency install script explicitly, so npm ci does not warn (npm docs: allow-scripts, package.json#allowScripts)', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect(pkg.allowScripts).toEqual({ esbuild: true, nx: true });
+    const pending = spawnSync('npm', ['install-scripts', 'ls'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(pending.stdout + pending.stderr).toContain('No packages with unreviewed install scripts.');
+  }, 60_000);
 });
