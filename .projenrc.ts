@@ -55,9 +55,15 @@ const registry = new SharedLibrary(root, {
   ],
   setupFiles: ['aws-sdk-client-mock-vitest/extend'],
 });
-// What runs in AWS ships as single-file bundles: nothing is installed at pipeline run time.
-registry.compileTask.exec('node scripts/bundle.mjs');
-registry.gitignore.exclude('/bundles/');
+/**
+ * What runs in AWS ships as single-file bundles: nothing is installed at pipeline run time. One script
+ * (tools/scripts/bundle.mjs) bundles each package's src/bin/ into its bundles/<tool>/index.cjs.
+ */
+function bundleTools(project: SharedLibrary): void {
+  project.compileTask.exec('node ../../tools/scripts/bundle.mjs');
+  project.gitignore.exclude('/bundles/');
+}
+bundleTools(registry);
 
 const constructs = new SharedLibrary(root, {
   name: 'constructs',
@@ -83,8 +89,7 @@ const pipelines = new SharedLibrary(root, {
   workspaceDevDeps: [testUtils],
   setupFiles: ['aws-sdk-client-mock-vitest/extend'],
 });
-pipelines.compileTask.exec('node scripts/bundle.mjs');
-pipelines.gitignore.exclude('/bundles/');
+bundleTools(pipelines);
 pipelines.addBins({ 'sagemaker-mlops-pipeline': 'lib/cli/main.js' });
 useEmulatorTests(pipelines);
 

@@ -16,7 +16,7 @@ export const ML_ASSETS_DIR = join(ROOT, 'ml');
 export function pipelineRunBundlePath(): string {
   const folder = join(ROOT, 'bundles', 'pipeline-run');
   if (!existsSync(join(folder, 'index.cjs'))) {
-    throw new Error(`Bundle ${join(folder, 'index.cjs')} does not exist: run compile in packages/pipelines (npx tsc && node scripts/bundle.mjs)`);
+    throw new Error(`Bundle ${join(folder, 'index.cjs')} does not exist: run compile in packages/pipelines (npx projen compile)`);
   }
   return folder;
 }

@@ -21,7 +21,7 @@ export function bundlePath(name: BundleName | (string & {})): string {
   if (!existsSync(join(folder, 'index.cjs'))) {
     throw new Error(
       `Bundle ${join(folder, 'index.cjs')} does not exist: run compile in packages/registry ` +
-        `(npx tsc --build && node scripts/bundle.mjs), or check the name (src/bin/${name}.ts)`,
+        `(npx projen compile), or check the name (src/bin/${name}.ts)`,
     );
   }
   return folder;

@@ -10,7 +10,7 @@ const packageRoot = join(__dirname, '..');
 let workDir: string;
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(packageRoot, 'scripts', 'bundle.mjs')], { cwd: packageRoot, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(packageRoot, '..', '..', 'tools', 'scripts', 'bundle.mjs')], { cwd: packageRoot, stdio: 'pipe' });
   workDir = mkdtempSync(join(tmpdir(), 'registry-bundle-'));
 }, 120_000);
 
