@@ -97,7 +97,8 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
           compile: {
             cache: true,
             dependsOn: ['^compile'],
-            inputs: ['production', '^production'],
+            // tools/scripts/bundle.mjs writes bundles/ of the packages that ship tools (.projenrc.ts).
+            inputs: ['production', '^production', '{workspaceRoot}/tools/scripts/bundle.mjs'],
             outputs: ['{projectRoot}/lib', '{projectRoot}/tsconfig.tsbuildinfo', '{projectRoot}/bundles'],
           },
           test: {
