@@ -155,9 +155,16 @@ function renderRetryPolicy(policy: RetryPolicy): Json {
   return out;
 }
 
+/** A processing, training or transform job: one instance type, of the job's own kind. */
 abstract class JobStep extends Step {
-  constructor(readonly jobOptions: JobStepOptions) {
+  abstract readonly type: 'Processing' | 'Training' | 'Transform';
+  /** Where the request holds the instance type, under `Arguments`. */
+  protected abstract readonly instanceTypeField: string;
+  constructor(readonly jobOptions: JobStepOptions & { readonly instanceType: StringValue }) {
     super(jobOptions);
+  }
+  instanceTypeFields() {
+    return [{ field: `Arguments.${this.instanceTypeField}`, value: this.jobOptions.instanceType, kind: this.type }];
   }
   get cache(): CacheConfig | undefined {
     return this.jobOptions.cache;
@@ -248,6 +255,7 @@ export interface ProcessingStepOptions extends JobStepOptions {
 /** A processing job; `Arguments` is a CreateProcessingJob request without ProcessingJobName. */
 export class ProcessingStep extends JobStep {
   readonly type = 'Processing' as const;
+  protected readonly instanceTypeField = 'ProcessingResources.ClusterConfig.InstanceType';
   constructor(readonly props: ProcessingStepOptions) {
     super(props);
   }
@@ -259,10 +267,6 @@ export class ProcessingStep extends JobStep {
 
   get propertyFiles(): readonly PropertyFile[] {
     return this.props.propertyFiles ?? [];
-  }
-
-  instanceTypeFields() {
-    return [{ field: 'Arguments.ProcessingResources.ClusterConfig.InstanceType', value: this.props.instanceType, kind: 'Processing' as const }];
   }
 
   protected argumentTree(): unknown {
@@ -356,6 +360,7 @@ export interface TrainingStepOptions extends JobStepOptions {
 /** A training job; `Arguments` is a CreateTrainingJob request without TrainingJobName. */
 export class TrainingStep extends JobStep {
   readonly type = 'Training' as const;
+  protected readonly instanceTypeField = 'ResourceConfig.InstanceType';
   constructor(readonly props: TrainingStepOptions) {
     super(props);
   }
@@ -363,10 +368,6 @@ export class TrainingStep extends JobStep {
   /** `ModelArtifacts.S3ModelArtifacts`: the model.tar.gz the job wrote. */
   get modelArtifacts(): StepProperty {
     return this.property('ModelArtifacts.S3ModelArtifacts');
-  }
-
-  instanceTypeFields() {
-    return [{ field: 'Arguments.ResourceConfig.InstanceType', value: this.props.instanceType, kind: 'Training' as const }];
   }
 
   protected argumentTree(): unknown {
@@ -593,6 +594,7 @@ export interface TransformStepOptions extends JobStepOptions {
 /** A batch transform job; `Arguments` is a CreateTransformJob request without TransformJobName. */
 export class TransformStep extends JobStep {
   readonly type = 'Transform' as const;
+  protected readonly instanceTypeField = 'TransformResources.InstanceType';
   constructor(readonly props: TransformStepOptions) {
     super(props);
   }
@@ -600,10 +602,6 @@ export class TransformStep extends JobStep {
   /** `TransformOutput.S3OutputPath`. */
   get outputPath(): StepProperty {
     return this.property('TransformOutput.S3OutputPath');
-  }
-
-  instanceTypeFields() {
-    return [{ field: 'Arguments.TransformResources.InstanceType', value: this.props.instanceType, kind: 'Transform' as const }];
   }
 
   protected argumentTree(): unknown {
