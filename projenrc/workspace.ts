@@ -1,4 +1,5 @@
-import { Component, JsonFile, javascript, typescript } from 'projen';
+import * as path from 'node:path';
+import { Component, JsonFile, ProjenrcFile, javascript, typescript } from 'projen';
 import { MIN_NODE, VERSIONS } from './versions';
 
 /** Options every subproject and the root share. */
@@ -33,7 +34,9 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
       projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsx() },
       github: false,
       release: false,
-      licensed: false,
+      // The same license as the published libraries (projen writes LICENSE).
+      licensed: true,
+      license: 'Apache-2.0',
       disableTsconfig: true,
       devDeps: [
         `nx@${VERSIONS.nx}`,
@@ -142,9 +145,24 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
       if (project.package.file.changed) this.install.requestInstall();
     };
     project.defaultTask?.reset();
+    // Subprojects have no projenrc of their own, so projen's banner would name ".projenrc.js";
+    // name the root's .projenrc.ts, which generates them.
+    new RootProjenrc(project, path.relative(project.outdir, path.join(this.outdir, '.projenrc.ts')));
     this.members.push(project);
     return project;
   }
+}
+
+/** The projen banner of a subproject's generated files names this file (ProjenrcFile.of). */
+class RootProjenrc extends ProjenrcFile {
+  constructor(
+    project: javascript.NodeProject,
+    public readonly filePath: string,
+  ) {
+    super(project);
+  }
+  // Not the subproject's own file: nothing to un-ignore in its .gitignore.
+  public override preSynthesize(): void {}
 }
 
 /** Runs one root `npm install` after all subprojects have written their package.json. */
