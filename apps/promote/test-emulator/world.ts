@@ -26,6 +26,8 @@ export const TARGET_ACCOUNT = DUMMY_ACCOUNTS.tooling;
 export const REGION = DUMMY_REGION;
 export const SOURCE_BUCKET = 'mlops-source-artifacts';
 const MIB = 1024 * 1024;
+/** moto emulates the commercial partition only. */
+const PARTITION = 'aws';
 /** Above the lowered multipart threshold of the tests (5 MiB, S3's smallest part): copied with UploadPartCopy in 2 parts. */
 export const LARGE_OBJECT_BYTES = 6 * MIB + 17;
 
@@ -79,7 +81,7 @@ export function promotePolicyForMoto(policy: PolicyDocument): PolicyDocument {
         if (JSON.stringify(s.Condition) !== JSON.stringify({ StringEquals: { 's3:ResourceAccount': SOURCE_ACCOUNT } })) {
           throw new Error(`unexpected s3:ResourceAccount condition ${JSON.stringify(s.Condition)}`);
         }
-        return { ...s, Resource: [`arn:aws:s3:::${SOURCE_BUCKET}`, `arn:aws:s3:::${SOURCE_BUCKET}/*`] };
+        return { ...s, Resource: [`arn:${PARTITION}:s3:::${SOURCE_BUCKET}`, `arn:${PARTITION}:s3:::${SOURCE_BUCKET}/*`] };
       },
       'kms:ViaService': (s) => s,
     },
@@ -161,7 +163,7 @@ export async function createSourceWorld(moto: MotoServer, groupName: string): Pr
         ...(version === 2
           ? {
               ValidationSpecification: {
-                ValidationRole: `arn:aws:iam::${SOURCE_ACCOUNT}:role/model-validation`,
+                ValidationRole: `arn:${PARTITION}:iam::${SOURCE_ACCOUNT}:role/model-validation`,
                 ValidationProfiles: [
                   {
                     ProfileName: 'smoke',
