@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ACCEPTED_CFN_LINT_WARNINGS, expectCfnLintClean, findTemplates, type CfnLintResult } from '@sagemaker-mlops/test-utils';
+import { ACCEPTED_CFN_LINT_WARNINGS, deadLetterTargets, expectCfnLintClean, findTemplates, type CfnLintResult } from '@sagemaker-mlops/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lintModuleAssembly } from '../src/cfn-lint';
 import { loadDeployment, type ModuleRun } from '../src/main-job/deployment';
@@ -88,26 +88,9 @@ describe('templates of the example deployment against what EventBridge needs', (
     let checked = 0;
     for (const run of runs) {
       for (const { file, template } of templatesOf(run)) {
-        const resources = template.Resources;
-        for (const [ruleId, rule] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Events::Rule')) {
-          for (const target of rule.Properties.Targets ?? []) {
-            const queueId = target.DeadLetterConfig?.Arn?.['Fn::GetAtt']?.[0];
-            if (!queueId) continue;
-            checked++;
-            const allowed = Object.values(resources).some(
-              (r) =>
-                r.Type === 'AWS::SQS::QueuePolicy' &&
-                r.Properties.Queues.some((q: any) => q.Ref === queueId) &&
-                r.Properties.PolicyDocument.Statement.some(
-                  (s: any) =>
-                    s.Effect === 'Allow' &&
-                    s.Principal?.Service === 'events.amazonaws.com' &&
-                    [s.Action].flat().includes('sqs:SendMessage') &&
-                    JSON.stringify(s.Condition?.ArnEquals?.['aws:SourceArn']) === JSON.stringify({ 'Fn::GetAtt': [ruleId, 'Arn'] }),
-                ),
-            );
-            if (!allowed) missing.push(`${relative(REPO_ROOT, file)}: ${ruleId} -> ${queueId}`);
-          }
+        for (const { ruleId, queueId, deliverable } of deadLetterTargets(template)) {
+          checked++;
+          if (!deliverable) missing.push(`${relative(REPO_ROOT, file)}: ${ruleId} -> ${queueId}`);
         }
       }
     }

@@ -4,7 +4,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { createTestApp, dummyEnv, expectCfnLintClean, expectNoNagFindings } from '@sagemaker-mlops/test-utils';
+import { createTestApp, deadLetterTargets, dummyEnv, expectCfnLintClean, expectNoNagFindings } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import { DeadLetterQueue } from '../src';
 
@@ -32,28 +32,9 @@ function pipelineRules(options: { key?: boolean; named?: boolean } = {}) {
  * deliveries that would land.
  */
 function undeliverableDeadLetters(template: Record<string, any>): string[] {
-  const resources = template.Resources as Record<string, any>;
-  const missing: string[] = [];
-  for (const [ruleId, rule] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Events::Rule')) {
-    for (const target of rule.Properties.Targets ?? []) {
-      const queueId = target.DeadLetterConfig?.Arn?.['Fn::GetAtt']?.[0];
-      if (!queueId) continue;
-      const allowed = Object.values(resources).some(
-        (r) =>
-          r.Type === 'AWS::SQS::QueuePolicy' &&
-          r.Properties.Queues.some((q: any) => q.Ref === queueId) &&
-          r.Properties.PolicyDocument.Statement.some(
-            (s: any) =>
-              s.Effect === 'Allow' &&
-              s.Principal?.Service === 'events.amazonaws.com' &&
-              [s.Action].flat().includes('sqs:SendMessage') &&
-              JSON.stringify(s.Condition?.ArnEquals?.['aws:SourceArn']) === JSON.stringify({ 'Fn::GetAtt': [ruleId, 'Arn'] }),
-          ),
-      );
-      if (!allowed) missing.push(`${ruleId} -> ${queueId}`);
-    }
-  }
-  return missing;
+  return deadLetterTargets(template)
+    .filter((t) => !t.deliverable)
+    .map((t) => `${t.ruleId} -> ${t.queueId}`);
 }
 
 describe('DeadLetterQueue', () => {

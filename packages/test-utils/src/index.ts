@@ -7,3 +7,4 @@ export * from './config';
 export * from './moto';
 export * from './feature-flags';
 export * from './cfn-lint';
+export * from './dead-letters';
