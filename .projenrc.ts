@@ -114,6 +114,18 @@ const apps = [
     workspaceDeps: shared,
     workspaceDevDeps: [testUtils],
   }),
+  new MlopsApp(root, {
+    name: 'batch-promotion',
+    description: 'Runs a training + batch-inference SageMaker pipeline in dev, promotes it to pre-prod and prod behind approvals, on a schedule, with a dashboard',
+    workspaceDeps: [...shared, pipelines],
+    workspaceDevDeps: [testUtils],
+  }),
+  new MlopsApp(root, {
+    name: 'project-template',
+    description: 'A SageMaker Projects template (Service Catalog product): shared cross-account resources, a build CI/CD and a deploy CI/CD seeded with working code',
+    workspaceDeps: [...shared, pipelines],
+    workspaceDevDeps: [testUtils],
+  }),
 ];
 
 // AWS emulator integration tests (moto), apart from the unit tests: docs/adr/0008-emulator-integration-tests.md.
