@@ -5,3 +5,4 @@ export * from './endpoint';
 export * from './nag';
 export * from './secure-bucket';
 export * from './target-regions';
+export * from './delivery';
