@@ -1,0 +1,378 @@
+import {
+  accountId,
+  booleanParam,
+  ConfigError,
+  ConfigIssue,
+  iamRoleArn,
+  listParam,
+  modelPackageGroupName,
+  ModuleContext,
+  partitionOfRegion,
+  region,
+  s3BucketArn,
+} from '@sagemaker-mlops/config';
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Value schemas
+// ---------------------------------------------------------------------------------------------
+
+const PROJECT_NAME = /^[a-zA-Z](-*[a-zA-Z0-9])*$/;
+const PROJECT_ID = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+
+const projectName = z
+  .string({ error: (i) => (i.input === undefined ? 'required, but not set; give the SageMaker project name (the seed\'s SAGEMAKER_PROJECT_NAME)' : 'expected a text value') })
+  .min(1, 'give 1 to 32 characters')
+  .max(32, 'the SageMaker project name has at most 32 characters')
+  .regex(PROJECT_NAME, 'must start with a letter and contain only letters, digits and single hyphens, not ending with a hyphen');
+
+const projectId = z
+  .string({ error: (i) => (i.input === undefined ? 'required, but not set; give the SageMaker project id (the seed\'s SAGEMAKER_PROJECT_ID, e.g. p-abc123def456)' : 'expected a text value') })
+  .min(1, 'give 1 to 20 characters')
+  .max(20, 'the SageMaker project id has at most 20 characters (SageMaker ids look like p-abc123def456)')
+  .regex(PROJECT_ID, 'may contain only letters, digits and single hyphens, starting and ending with a letter or digit');
+
+const SAGEMAKER_PROJECT_ARN = /^arn:(aws[a-z-]*):sagemaker:([a-z0-9-]+):(\d{12}):project\/([a-zA-Z0-9](-*[a-zA-Z0-9]){0,31})$/;
+
+/** A parsed SageMaker project ARN. */
+export interface ParsedProjectArn {
+  readonly arn: string;
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly name: string;
+}
+
+const projectArn = z.string().transform((value, ctx): ParsedProjectArn => {
+  const match = SAGEMAKER_PROJECT_ARN.exec(value);
+  if (!match) {
+    ctx.addIssue({ code: 'custom', input: value, message: 'expected a SageMaker project ARN such as arn:aws:sagemaker:<region>:<account>:project/<name> (the seed\'s SAGEMAKER_PROJECT_ARN)' });
+    return z.NEVER;
+  }
+  return { arn: value, partition: match[1], region: match[2], account: match[3], name: match[4] };
+});
+
+const CONNECTION_ARN = /^arn:(aws[a-z-]*):(codeconnections|codestar-connections):([a-z0-9-]+):(\d{12}):connection\/[0-9a-f-]{36}$/;
+
+/** A parsed CodeConnections (or legacy CodeStar Connections) connection ARN. */
+export interface ParsedConnectionArn {
+  readonly arn: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+const connectionArn = z.string().transform((value, ctx): ParsedConnectionArn => {
+  const match = CONNECTION_ARN.exec(value);
+  if (!match) {
+    ctx.addIssue({
+      code: 'custom',
+      input: value,
+      message: 'expected a connection ARN such as arn:aws:codeconnections:<region>:<account>:connection/<uuid> (create it in the console under Developer Tools > Connections)',
+    });
+    return z.NEVER;
+  }
+  return { arn: value, region: match[3], account: match[4] };
+});
+
+const repositoryOwnerAndName = z
+  .string()
+  .regex(/^[\w.-]+(\/[\w.-]+)+$/, 'expected <owner>/<repository> as the Git provider shows it, e.g. my-org/churn-batch-promotion');
+
+const branchName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine(
+    (b) => /^[A-Za-z0-9._/-]+$/.test(b) && !b.startsWith('-') && !b.startsWith('/') && !b.endsWith('/') && !b.endsWith('.lock') && !b.includes('..') && !b.includes('//') && !b.startsWith('refs/'),
+    'expected a Git branch name such as main (not refs/heads/main)',
+  );
+
+const repositoryName = z
+  .string()
+  .regex(/^[\w.-]{1,100}$/, 'a CodeCommit repository name has 1 to 100 letters, digits, dots, underscores and hyphens')
+  .refine((n) => !n.endsWith('.git'), 'a CodeCommit repository name must not end with .git');
+
+const nonEmptyList = <T extends z.ZodType>(item: T, what: string) =>
+  listParam(item).refine((list) => list.length > 0, `an empty list places the jobs in no ${what}; list at least one, or leave the parameter out`);
+
+const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'expected a subnet id such as subnet-0123456789abcdef0');
+const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'expected a security group id such as sg-0123456789abcdef0');
+const ssmParameterName = z
+  .string()
+  .regex(/^(\/[\w.-]+)+$|^[\w.-]+$/, 'expected an SSM parameter name such as /mlops/vpc/private-subnet-ids (a name, not an ARN)')
+  .max(1011)
+  .refine((n) => !/^\/?(aws|ssm)/i.test(n), 'SSM parameter names must not start with aws or ssm');
+
+const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'expected an e-mail address');
+
+const qualifier = z.string().regex(/^[a-z0-9]{1,10}$/, "expected the 1 to 10 lowercase letters or digits given to 'cdk bootstrap --qualifier'");
+
+// ---------------------------------------------------------------------------------------------
+// The parameters
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Every parameter of the batch-promotion module, in Seedfarmer snake_case. The seed's GitHub secrets and
+ * variables become parameters: `AWS_PREPROD_ACCOUNT_NUMBER` is `preprod_account`, `AWS_PROD_ACCOUNT_NUMBER` is
+ * `prod_account`, `AWS_REGION` the module's region (default of `preprod_region`/`prod_region`), `AWS_DEV_ACCOUNT_NUMBER`
+ * the module's account, `SAGEMAKER_PIPELINE_ROLE_ARN` is `pipeline_role_arn`, `SAGEMAKER_PROJECT_NAME_ID` is
+ * `model_package_group_name`. Defaults that depend on other parameters are applied by {@link resolveBatchPromotionConfig}.
+ */
+export const batchPromotionParameters = z
+  .object({
+    sagemaker_project_name: projectName,
+    sagemaker_project_id: projectId,
+    sagemaker_project_arn: projectArn.optional(),
+    preprod_account: accountId,
+    prod_account: accountId,
+    preprod_region: region.optional(),
+    prod_region: region.optional(),
+    model_package_group_name: modelPackageGroupName.optional(),
+    pipeline_role_arn: iamRoleArn.optional(),
+
+    repository_type: z.enum(['codecommit', 'codeconnections'], { error: 'expected codecommit (default) or codeconnections' }).default('codecommit'),
+    repository_name: repositoryName.optional(),
+    code_connection_arn: connectionArn.optional(),
+    repository_owner_and_name: repositoryOwnerAndName.optional(),
+    branch: branchName.default('main'),
+
+    vpc_subnet_ids: nonEmptyList(subnetId, 'subnets').optional(),
+    vpc_security_group_ids: nonEmptyList(securityGroupId, 'security groups').optional(),
+    vpc_subnet_ids_parameter: ssmParameterName.optional(),
+    vpc_security_group_ids_parameter: ssmParameterName.optional(),
+
+    approval_email_addresses: nonEmptyList(email, 'addresses').optional(),
+    cdk_bootstrap_qualifier: qualifier.default('hnb659fds'),
+    retain_on_delete: booleanParam.default(true),
+    permissions_boundary_name: z.string().regex(/^[\w+=,.@-]{1,128}$/, 'must be the name of a managed policy in this account (not an ARN)').optional(),
+    s3_access_logs_bucket_arn: s3BucketArn.optional(),
+  })
+  .strict();
+
+export type BatchPromotionParameters = z.output<typeof batchPromotionParameters>;
+
+// ---------------------------------------------------------------------------------------------
+// Resolved configuration
+// ---------------------------------------------------------------------------------------------
+
+/** The promotion stages after dev, in order. */
+export const STAGES = ['preprod', 'prod'] as const;
+export type StageName = (typeof STAGES)[number];
+
+/** AWS name limits the derived names are checked against. */
+export const NAME_LIMITS = { role: 64, rule: 64, bucket: 63, codePipeline: 100, sagemakerPipeline: 256, dashboard: 255, stack: 128 } as const;
+
+/** Every name this module derives from the project, per stage where it differs. */
+export function derivedNames(projectName: string, projectId: string) {
+  const base = `${projectName}-${projectId}`;
+  const lowerId = projectId.toLowerCase();
+  return {
+    base,
+    /** The promotion CodePipeline (dev account). */
+    codePipeline: `${base}-batch-promotion`,
+    repository: `${base}-pipeline-promotion`,
+    /** The SageMaker pipeline of a stage; `dev` runs in the module's account. */
+    sagemakerPipeline: (stage: StageName | 'dev') => `${base}-${stage}-pipeline`,
+    dashboard: (stage: StageName) => `${base}-${stage}-dashboard`,
+    /** The CloudFormation stack of a stage. */
+    stageStack: (stage: StageName) => `${base}-${stage}-batch-inference`,
+    /** The SageMaker execution role of a stage's pipeline (created in the stage account by the stage template). */
+    executionRole: (stage: StageName | 'dev') => `${base}-${stage}-sm-execution`,
+    scheduleRole: (stage: StageName) => `${base}-${stage}-scheduler`,
+    scheduleRule: (stage: StageName) => `${base}-${stage}-schedule`,
+    approverRole: (stage: StageName) => `${base}-${stage}-approver`,
+    /** The artifacts bucket of a stage (or of dev, which also holds the releases the stages read). */
+    bucket: (stage: StageName | 'dev', account: string) => `${lowerId}-${stage}-artifacts-${account}`,
+    pushRule: `${base}-repo-push`,
+  };
+}
+
+/** Subnets and security groups of the SageMaker jobs, the same ids in dev and in every stage account. */
+export interface VpcSettings {
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+}
+
+/** One promotion stage with every default applied. */
+export interface StageSettings {
+  readonly name: StageName;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly stackName: string;
+  readonly sagemakerPipelineName: string;
+  readonly dashboardName: string;
+  readonly executionRoleName: string;
+  readonly bucketName: string;
+  /**
+   * Whether this stage's stack creates the model package group: false when dev or an earlier stage shares its
+   * account and region, where the group already exists (group names are unique per account and region).
+   */
+  readonly createsModelPackageGroup: boolean;
+}
+
+export type RepositorySettings =
+  | { readonly type: 'codecommit'; readonly name: string; readonly branch: string }
+  | { readonly type: 'codeconnections'; readonly connectionArn: string; readonly ownerAndName: string; readonly branch: string };
+
+/** The validated configuration of the module. */
+export interface BatchPromotionConfig {
+  readonly projectName: string;
+  readonly projectId: string;
+  readonly projectArn?: string;
+  readonly modelPackageGroupName: string;
+  /** The dev SageMaker pipeline's role: given, or created by this module (`created`). */
+  readonly devPipelineRole: { readonly kind: 'given'; readonly arn: string } | { readonly kind: 'created'; readonly name: string };
+  readonly devPipelineName: string;
+  readonly devBucketName: string;
+  readonly repository: RepositorySettings;
+  readonly stages: readonly StageSettings[];
+  readonly vpc?: VpcSettings;
+  readonly approvalEmailAddresses: readonly string[];
+  readonly cdkBootstrapQualifier: string;
+  readonly retainOnDelete: boolean;
+  readonly permissionsBoundaryName?: string;
+  readonly s3AccessLogsBucketArn?: string;
+  /** The module's (dev) account, region and partition. */
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+}
+
+/**
+ * Applies the defaults that depend on other parameters or on the module's account and region, and checks every
+ * rule that spans parameters. Throws one ConfigError listing every problem.
+ */
+export function resolveBatchPromotionConfig(p: BatchPromotionParameters, module: ModuleContext): BatchPromotionConfig {
+  const issues: ConfigIssue[] = [];
+  const issue = (path: string, received: unknown, message: string) => issues.push({ path, received, message });
+  const names = derivedNames(p.sagemaker_project_name, p.sagemaker_project_id);
+  const partition = partitionOfRegion(module.region);
+
+  // Repository.
+  let repository: RepositorySettings;
+  if (p.repository_type === 'codeconnections') {
+    if (!p.code_connection_arn) issue('code_connection_arn', undefined, 'required with repository_type codeconnections; give the ARN of an available connection to your Git provider');
+    if (!p.repository_owner_and_name) issue('repository_owner_and_name', undefined, 'required with repository_type codeconnections; give <owner>/<repository>');
+    if (p.repository_name) issue('repository_name', p.repository_name, 'names a CodeCommit repository this module creates; with codeconnections give repository_owner_and_name instead');
+    const connection = p.code_connection_arn;
+    if (connection && (connection.account !== module.account || connection.region !== module.region)) {
+      issue('code_connection_arn', connection.arn, `CodePipeline uses connections of its own account and region; create the connection in ${module.account} / ${module.region}`);
+    }
+    repository = { type: 'codeconnections', connectionArn: connection?.arn ?? '', ownerAndName: p.repository_owner_and_name ?? '', branch: p.branch };
+  } else {
+    if (p.code_connection_arn) issue('code_connection_arn', p.code_connection_arn.arn, 'only used with repository_type codeconnections; remove it, or set repository_type to codeconnections');
+    if (p.repository_owner_and_name) issue('repository_owner_and_name', p.repository_owner_and_name, 'only used with repository_type codeconnections; remove it, or set repository_type to codeconnections');
+    repository = { type: 'codecommit', name: p.repository_name ?? names.repository, branch: p.branch };
+  }
+
+  // Stages.
+  const stages: StageSettings[] = STAGES.map((name, index) => {
+    const account = p[`${name}_account`];
+    const stageRegion = p[`${name}_region`] ?? module.region;
+    if (partitionOfRegion(stageRegion) !== partition) {
+      issue(`${name}_region`, stageRegion, `is in another partition than the module's region ${module.region}; CodePipeline cannot deploy across partitions`);
+    }
+    // One model package group per account and region: dev's stack creates it in the module's account and region,
+    // and a later stage sharing account and region with an earlier one reuses that stage's group.
+    const sharesGroup =
+      (account === module.account && stageRegion === module.region) ||
+      STAGES.slice(0, index).some((earlier) => p[`${earlier}_account`] === account && (p[`${earlier}_region`] ?? module.region) === stageRegion);
+    return {
+      name,
+      account,
+      region: stageRegion,
+      partition,
+      stackName: names.stageStack(name),
+      sagemakerPipelineName: names.sagemakerPipeline(name),
+      dashboardName: names.dashboard(name),
+      executionRoleName: names.executionRole(name),
+      bucketName: names.bucket(name, account),
+      createsModelPackageGroup: !sharesGroup,
+    };
+  });
+  // Project ARN.
+  const arn = p.sagemaker_project_arn;
+  if (arn && arn.name !== p.sagemaker_project_name) {
+    issue('sagemaker_project_arn', arn.arn, `names project ${arn.name}, but sagemaker_project_name is ${p.sagemaker_project_name}; give the ARN of this project`);
+  }
+  if (arn && arn.partition !== partition) issue('sagemaker_project_arn', arn.arn, `is an ARN of partition ${arn.partition}; the module's region ${module.region} is in ${partition}`);
+
+  // Dev pipeline role.
+  const role = p.pipeline_role_arn;
+  if (role && role.account !== module.account) {
+    issue('pipeline_role_arn', role.arn, `the dev SageMaker pipeline runs in the module's account ${module.account}; give a role of that account (or leave it out to have one created)`);
+  }
+
+  // VPC: ids valid in dev and every stage account (a VPC shared through AWS RAM), or SSM names.
+  let vpc: VpcSettings | undefined;
+  const direct = p.vpc_subnet_ids !== undefined || p.vpc_security_group_ids !== undefined;
+  const viaSsm = p.vpc_subnet_ids_parameter !== undefined || p.vpc_security_group_ids_parameter !== undefined;
+  if (direct && viaSsm) {
+    issue('vpc_subnet_ids_parameter', p.vpc_subnet_ids_parameter, 'give the VPC either as ids (vpc_subnet_ids, vpc_security_group_ids) or as SSM parameter names, not both');
+  } else if (direct) {
+    if (!p.vpc_subnet_ids) issue('vpc_subnet_ids', undefined, 'required with vpc_security_group_ids: jobs in a VPC need both');
+    if (!p.vpc_security_group_ids) issue('vpc_security_group_ids', undefined, 'required with vpc_subnet_ids: jobs in a VPC need both');
+    if (p.vpc_subnet_ids && p.vpc_security_group_ids) {
+      if (p.vpc_subnet_ids.length > 16) issue('vpc_subnet_ids', p.vpc_subnet_ids, 'SageMaker jobs take at most 16 subnets');
+      if (p.vpc_security_group_ids.length > 5) issue('vpc_security_group_ids', p.vpc_security_group_ids, 'SageMaker jobs take at most 5 security groups');
+      vpc = { subnetIds: p.vpc_subnet_ids, securityGroupIds: p.vpc_security_group_ids };
+    }
+  } else if (viaSsm) {
+    // The definition is rendered in dev by the Build step, which cannot read SSM parameters of the stage accounts
+    // yet (see the README, "Differences from the reference"): refuse rather than deploy jobs outside the VPC.
+    for (const name of ['vpc_subnet_ids_parameter', 'vpc_security_group_ids_parameter'] as const) {
+      if (p[name] !== undefined) {
+        issue(name, p[name], 'SSM-resolved VPC settings are not supported by this module yet: the Build step renders every stage\'s definition in dev; give vpc_subnet_ids and vpc_security_group_ids instead');
+      }
+    }
+  }
+
+  // The loader already refuses ARNs of another partition than the module region's.
+  const accessLogs = p.s3_access_logs_bucket_arn;
+
+  // Derived names that AWS limits.
+  const limited: Array<[string, number]> = [
+    [names.codePipeline, NAME_LIMITS.codePipeline],
+    [names.pushRule, NAME_LIMITS.rule],
+    [names.bucket('dev', module.account), NAME_LIMITS.bucket],
+    [names.executionRole('dev'), NAME_LIMITS.role],
+    ...STAGES.flatMap((stage): Array<[string, number]> => [
+      [names.executionRole(stage), NAME_LIMITS.role],
+      [names.scheduleRole(stage), NAME_LIMITS.role],
+      [names.approverRole(stage), NAME_LIMITS.role],
+      [names.scheduleRule(stage), NAME_LIMITS.rule],
+      [names.stageStack(stage), NAME_LIMITS.stack],
+    ]),
+  ];
+  const tooLong = limited.find(([name, limit]) => name.length > limit);
+  if (tooLong) {
+    issue(
+      'sagemaker_project_name',
+      p.sagemaker_project_name,
+      `with sagemaker_project_id "${p.sagemaker_project_id}" the derived name ${tooLong[0]} exceeds the ${tooLong[1]} characters AWS allows; shorten the project name or id`,
+    );
+  }
+
+  if (issues.length) throw new ConfigError(`Parameters of module ${module.moduleName}`, issues);
+  return {
+    projectName: p.sagemaker_project_name,
+    projectId: p.sagemaker_project_id,
+    projectArn: arn?.arn,
+    modelPackageGroupName: p.model_package_group_name ?? names.base,
+    devPipelineRole: role ? { kind: 'given', arn: role.arn } : { kind: 'created', name: names.executionRole('dev') },
+    devPipelineName: names.sagemakerPipeline('dev'),
+    devBucketName: names.bucket('dev', module.account),
+    repository,
+    stages,
+    vpc,
+    approvalEmailAddresses: p.approval_email_addresses ?? [],
+    cdkBootstrapQualifier: p.cdk_bootstrap_qualifier,
+    retainOnDelete: p.retain_on_delete,
+    permissionsBoundaryName: p.permissions_boundary_name,
+    s3AccessLogsBucketArn: accessLogs?.arn,
+    account: module.account,
+    region: module.region,
+    partition,
+  };
+}
