@@ -1,8 +1,7 @@
 import {
   accountId,
   booleanParam,
-  ConfigError,
-  ConfigIssue,
+  defineResolver,
   eventBusArn,
   kmsKeyArn,
   listParam,
@@ -83,50 +82,57 @@ export type EventBusParameters = z.output<typeof eventBusParameters>;
 export type SourceAccountParameters = z.output<typeof sourceAccountParameters>;
 
 /**
- * Checks that need the module's own account and region; throws one ConfigError listing all of them.
+ * The checks that span parameters or need the module's own account and region. Run by the loader
+ * with every parameter that passed the schema (main.ts), so they are reported together with the
+ * schema's problems; called on its own, it throws one ConfigError listing all of them.
  */
-export function checkAgainstModule(parameters: PromoteParameters, module: ModuleContext): void {
-  const issues: ConfigIssue[] = [];
-  if (parameters.component === 'pipeline') {
+export const checkAgainstModule = defineResolver((parameters: PromoteParameters, module: ModuleContext, checks): void => {
+  checks.check(() => {
+    if (parameters.component !== 'pipeline') return;
     const source = parameters.source_model_package_group_arn;
     const targetGroup = parameters.target_model_package_group_name ?? source.name;
     if (source.account === module.account && source.region === module.region && targetGroup === source.name) {
-      issues.push({
-        path: 'target_model_package_group_name',
-        received: parameters.target_model_package_group_name,
-        message: 'the source group is in this account and region, so promoting into the same group would copy it onto itself; name a different target group',
-      });
+      checks.issue(
+        'target_model_package_group_name',
+        parameters.target_model_package_group_name,
+        'the source group is in this account and region, so promoting into the same group would copy it onto itself; name a different target group',
+      );
     }
+  });
+  checks.check(() => {
+    if (parameters.component !== 'pipeline') return;
     const logs = parameters.s3_access_logs_bucket_arn;
     if (logs && logs.partition !== partitionOfRegion(module.region)) {
-      issues.push({
-        path: 's3_access_logs_bucket_arn',
-        received: logs.arn,
-        message: `S3 delivers server access logs to a bucket in the source bucket's account and region; give a bucket ARN of partition ${partitionOfRegion(module.region)}`,
-      });
+      checks.issue(
+        's3_access_logs_bucket_arn',
+        logs.arn,
+        `S3 delivers server access logs to a bucket in the source bucket's account and region; give a bucket ARN of partition ${partitionOfRegion(module.region)}`,
+      );
     }
+  });
+  checks.check(() => {
+    if (parameters.component !== 'pipeline') return;
     const key = parameters.kms_key_arn;
     if (key && (key.account !== module.account || key.region !== module.region)) {
-      issues.push({
-        path: 'kms_key_arn',
-        received: key.arn,
-        message: `S3 encrypts the target bucket's objects with a key in the bucket's account and region; give a key in ${module.account} / ${module.region}`,
-      });
+      checks.issue(
+        'kms_key_arn',
+        key.arn,
+        `S3 encrypts the target bucket's objects with a key in the bucket's account and region; give a key in ${module.account} / ${module.region}`,
+      );
     }
-  }
-  if (parameters.component === 'source-account' && !parameters.target_accounts.includes(parameters.target_event_bus_arn.account)) {
-    issues.push({
-      path: 'target_event_bus_arn',
-      received: parameters.target_event_bus_arn.arn,
-      message: `the bus account ${parameters.target_event_bus_arn.account} runs the promote pipeline and needs registry access: add it to target_accounts`,
-    });
-  }
-  if (parameters.component === 'event-bus' && parameters.source_accounts.includes(module.account)) {
-    issues.push({
-      path: 'source_accounts',
-      received: parameters.source_accounts,
-      message: `${module.account} is this bus's own account; its events reach the bus without a policy: remove it`,
-    });
-  }
-  if (issues.length) throw new ConfigError(`Parameters of module ${module.moduleName}`, issues);
-}
+  });
+  checks.check(() => {
+    if (parameters.component === 'source-account' && !parameters.target_accounts.includes(parameters.target_event_bus_arn.account)) {
+      checks.issue(
+        'target_event_bus_arn',
+        parameters.target_event_bus_arn.arn,
+        `the bus account ${parameters.target_event_bus_arn.account} runs the promote pipeline and needs registry access: add it to target_accounts`,
+      );
+    }
+  });
+  checks.check(() => {
+    if (parameters.component === 'event-bus' && parameters.source_accounts.includes(module.account)) {
+      checks.issue('source_accounts', parameters.source_accounts, `${module.account} is this bus's own account; its events reach the bus without a policy: remove it`);
+    }
+  });
+});

@@ -10,8 +10,8 @@ const app = new App();
 // Configuration is validated once, here: a ConfigError stops the synth before any template exists.
 exitOnConfigError(() => {
   const configPath = app.node.tryGetContext('config') as string | undefined;
-  const { module, parameters } = loadModuleConfig(promoteParameters, { appName: 'promote', configPath });
-  checkAgainstModule(parameters, module);
+  // One phase: the cross-field checks run with every parameter that passed the schema, and one error lists both.
+  const { module, parameters } = loadModuleConfig(promoteParameters, { appName: 'promote', configPath, resolve: checkAgainstModule });
   buildPromoteApp(app, module, parameters);
 });
 // AWS Control Tower proactive controls (every bundled rule): landing zones that enable them refuse

@@ -5,8 +5,14 @@ import { join } from 'node:path';
 import { loadModuleConfig } from '@sagemaker-mlops/config';
 import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
-import { promoteParameters } from '../src/config';
+import { checkAgainstModule, promoteParameters } from '../src/config';
 import { load, PIPELINE_PARAMETERS, SOURCE_GROUP_ARN, seedfarmerEnv } from './fixtures';
+
+/** Loads as main.ts does: schema and cross-field checks in one phase. */
+const loadAsMain = (parameters: Record<string, unknown>, account?: string) =>
+  loadModuleConfig(promoteParameters, { appName: 'promote', env: seedfarmerEnv(parameters, account), allowPlaceholderAccounts: true, resolve: checkAgainstModule });
+const KEY_IN_US_EAST_1 = `arn:aws:kms:us-east-1:${DUMMY_ACCOUNTS.tooling}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const BUS_ARN = `arn:aws:events:${DUMMY_REGION}:${DUMMY_ACCOUNTS.tooling}:event-bus/mlops`;
 
 const problems = (parameters: Record<string, unknown>, account?: string) => catchConfigError(() => load(parameters, account));
 
@@ -109,6 +115,63 @@ describe('promote parameters', () => {
   });
 });
 
+describe('one-phase validation (issue 8 item 6)', () => {
+  it('reports an ARN in event_bus_name and a KMS key of another region in one error', () => {
+    const error = catchConfigError(() => loadAsMain({ ...PIPELINE_PARAMETERS, event_bus_name: BUS_ARN, kms_key_arn: KEY_IN_US_EAST_1 }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({ path: 'event_bus_name', received: BUS_ARN, message: expect.stringContaining('not an ARN') }),
+      expect.objectContaining({ path: 'kms_key_arn', received: KEY_IN_US_EAST_1, message: expect.stringContaining(`give a key in ${DUMMY_ACCOUNTS.tooling} / ${DUMMY_REGION}`) }),
+    ]);
+  });
+
+  it('still checks a source-account module whose list of target accounts is fine while its group name is not', () => {
+    const error = catchConfigError(() =>
+      loadAsMain(
+        {
+          component: 'source-account',
+          model_package_group_name: 'churn model!',
+          target_accounts: [DUMMY_ACCOUNTS.prod],
+          target_event_bus_arn: `arn:aws:events:${DUMMY_REGION}:${DUMMY_ACCOUNTS.tooling}:event-bus/mlops`,
+        },
+        DUMMY_ACCOUNTS.source,
+      ),
+    );
+    expect(error.issues.map((i) => i.path)).toEqual(['model_package_group_name', 'target_event_bus_arn']);
+  });
+
+  it('heads schema and cross-field problems of Seedfarmer parameters alike', () => {
+    const error = catchConfigError(() => loadAsMain({ ...PIPELINE_PARAMETERS, event_bus_name: BUS_ARN, kms_key_arn: KEY_IN_US_EAST_1 }));
+    expect(error.message.split('\n')[0]).toBe('Seedfarmer parameters of module promote-pipeline: 2 problems in the configuration:');
+    // called on its own (as the fixtures do), the checks name the same source
+    const alone = catchConfigError(() => load({ ...PIPELINE_PARAMETERS, kms_key_arn: KEY_IN_US_EAST_1 }));
+    expect(alone.message.split('\n')[0]).toBe('Seedfarmer parameters of module promote-pipeline: 1 problem in the configuration:');
+  });
+
+  it('heads the problems of a config file with its path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promote-header-'));
+    const file = join(dir, 'promote.yaml');
+    writeFileSync(
+      file,
+      [
+        'project: mlops',
+        'deployment: test',
+        `account: "${DUMMY_ACCOUNTS.tooling}"`,
+        `region: ${DUMMY_REGION}`,
+        'parameters:',
+        `  source_model_package_group_arn: ${SOURCE_GROUP_ARN}`,
+        '  target_bucket_name: mlops-model-artifacts-target',
+        `  event_bus_name: ${BUS_ARN}`,
+        `  kms_key_arn: ${KEY_IN_US_EAST_1}`,
+      ].join('\n'),
+    );
+    const error = catchConfigError(() =>
+      loadModuleConfig(promoteParameters, { appName: 'promote', configPath: file, allowPlaceholderAccounts: true, resolve: checkAgainstModule }),
+    );
+    expect(error.message.split('\n')[0]).toBe(`${file}: 2 problems in the configuration:`);
+    expect(error.issues.map((i) => i.path)).toEqual(['event_bus_name', 'kms_key_arn']);
+  });
+});
+
 describe('deploying without Seedfarmer', () => {
   it('reads the same parameters from a config folder given as CDK context, through the same schema', () => {
     // GIVEN config/<app>.yaml, as `npx nx run-many -t deploy -- -c config=<folder>` passes it
@@ -132,7 +195,7 @@ describe('deploying without Seedfarmer', () => {
     const fromSeedfarmer = load({ ...PIPELINE_PARAMETERS, retain_on_delete: 'False' });
     // THEN both paths give the same module and parameters
     expect(fromFile.parameters).toEqual(fromSeedfarmer.parameters);
-    expect({ ...fromFile.module, source: 'seedfarmer' }).toEqual(fromSeedfarmer.module);
+    expect({ ...fromFile.module, source: 'seedfarmer', configSource: fromSeedfarmer.module.configSource }).toEqual(fromSeedfarmer.module);
   });
 });
 
@@ -151,5 +214,26 @@ describe('main.ts on bad input', () => {
     expect(result.stderr).toContain('target_bucket_name');
     expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
     expect(existsSync(outdir) ? readdirSync(outdir).filter((f) => f.endsWith('.template.json')) : []).toEqual([]);
+  });
+
+  it('lists schema and cross-field problems in one message', () => {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...seedfarmerEnv(
+        {
+          ...PIPELINE_PARAMETERS,
+          event_bus_name: BUS_ARN.replace(DUMMY_ACCOUNTS.tooling, '308164297531'),
+          kms_key_arn: KEY_IN_US_EAST_1.replace(DUMMY_ACCOUNTS.tooling, '308164297531'),
+        },
+        '308164297531',
+      ),
+      SEEDFARMER_PARAMETER_SOURCE_MODEL_PACKAGE_GROUP_ARN: SOURCE_GROUP_ARN.replace(DUMMY_ACCOUNTS.source, '210478935612'),
+      CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'promote-bad-')),
+    };
+    const result = spawnSync('npx', ['tsx', 'src/main.ts'], { cwd: join(__dirname, '..'), env, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Seedfarmer parameters of module promote-pipeline: 2 problems in the configuration:');
+    expect(result.stderr).toMatch(/- event_bus_name: .*\n\s+- kms_key_arn: /);
   });
 });

@@ -39,8 +39,10 @@ export type {
 } from './primitives';
 
 export { loadModuleConfig, normalizeParameterName } from './loader';
+export { defineResolver } from './cross-field';
+export type { CrossFieldChecks, ModuleResolver, ModuleResolverFunction } from './cross-field';
 export { EXTRA_REGIONS_VARIABLE, KNOWN_REGIONS } from './regions';
-export type { LoadOptions, ModuleContext } from './loader';
+export type { LoadAndResolveOptions, LoadedModuleConfig, LoadOptions, ModuleContext } from './loader';
 
 export { moduleMetadataRefSchema, valueRefSchema } from './seedfarmer/value-ref';
 export type { ModuleMetadataRef, ValueRef } from './seedfarmer/value-ref';

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { partialRecord, runResolver, type ModuleResolverFunction } from './cross-field';
 import { ConfigError, issuesFromZod, type ConfigIssue } from './errors';
 import { accountId, PARTITIONS, partitionOfRegion, region, resourceName } from './primitives';
 import { splitArn } from './private/arn';
@@ -32,6 +33,11 @@ export interface ModuleContext {
   readonly permissionsBoundaryArn?: string;
   /** Where the configuration came from. */
   readonly source: 'seedfarmer' | 'file';
+  /**
+   * What the configuration was read from, as every ConfigError about it is headed: the file's
+   * absolute path, or `Seedfarmer parameters of module <SEEDFARMER_MODULE_NAME>`.
+   */
+  readonly configSource: string;
 }
 
 /**
@@ -79,23 +85,50 @@ export function normalizeParameterName(name: string): string {
 }
 
 /**
+ * The options of {@link loadModuleConfig} with the app's cross-field step.
+ */
+export interface LoadAndResolveOptions<P, R> extends LoadOptions {
+  /**
+   * The app's cross-field step (see `defineResolver`): run after the schema, with the parameters
+   * and module fields that passed it, even when others failed; a check that reads a failed field
+   * is skipped. Its problems join the schema's in the one ConfigError.
+   */
+  readonly resolve: ModuleResolverFunction<P, ModuleContext, R>;
+}
+
+/** What {@link loadModuleConfig} returns. */
+export interface LoadedModuleConfig<P> {
+  readonly module: ModuleContext;
+  readonly parameters: P;
+}
+
+/**
  * Reads the module context and parameters of an app, from the Seedfarmer environment or from a
- * file, and validates them with `schema`.
+ * file, validates them with `schema` and, with `resolve`, runs the app's cross-field step.
  *
  * - `configPath` given: the file (or `<dir>/<appName>.yaml|.yml|.json`).
  * - otherwise `SEEDFARMER_PROJECT_NAME` set: the Seedfarmer environment; the account and region
  *   come from `CDK_DEFAULT_ACCOUNT` / `CDK_DEFAULT_REGION`.
  *
- * Every problem (module fields, parameters, placeholder account ids) is collected and thrown as
- * one {@link ConfigError}; nothing else is thrown.
+ * Validation is one phase: each top-level parameter (of an object schema, or of the branch of a
+ * discriminated union that the discriminator selects) is parsed on its own, so the cross-field
+ * step runs with every field that is valid; only the checks that read an invalid field are
+ * skipped. Every problem (module fields, parameters, partitions, placeholder account ids,
+ * cross-field rules) is collected and thrown as one {@link ConfigError} headed by the source
+ * (`<file path>` or `Seedfarmer parameters of module <name>`); nothing else is thrown.
  *
  * @param schema the app's parameter schema, keyed by snake_case parameter name
- * @param options see {@link LoadOptions}
+ * @param options see {@link LoadOptions} and {@link LoadAndResolveOptions}
  */
-export function loadModuleConfig<S extends z.ZodType>(
+export function loadModuleConfig<S extends z.ZodType, R>(
   schema: S,
-  options: LoadOptions,
-): { module: ModuleContext; parameters: z.output<S> } {
+  options: LoadAndResolveOptions<z.output<S>, R>,
+): LoadedModuleConfig<z.output<S>> & { readonly config: R };
+export function loadModuleConfig<S extends z.ZodType>(schema: S, options: LoadOptions): LoadedModuleConfig<z.output<S>>;
+export function loadModuleConfig<S extends z.ZodType, R>(
+  schema: S,
+  options: LoadOptions & { readonly resolve?: ModuleResolverFunction<z.output<S>, ModuleContext, R> },
+): LoadedModuleConfig<z.output<S>> & { readonly config?: R } {
   const env = options.env ?? process.env;
   let raw: RawConfig;
   if (options.configPath !== undefined) {
@@ -118,15 +151,18 @@ export function loadModuleConfig<S extends z.ZodType>(
   }
 
   const issues: ConfigIssue[] = [...raw.issues];
-  const module = validateModule(raw, issues);
+  const checked = validateModule(raw, issues);
+  const module = checked.module;
 
-  let parameters: unknown;
+  let parameters: z.output<S> | undefined;
+  let partialParameters: { values: Record<string, unknown>; failed: ReadonlySet<string> | 'all' } = { values: {}, failed: 'all' };
   try {
     const result = schema.safeParse(raw.parameters);
     if (result.success) {
       parameters = result.data;
     } else {
       issues.push(...issuesFromZod(result.error, raw.parameters, undefined, { schema }));
+      partialParameters = validFields(schema, raw.parameters, result.error);
     }
   } catch (e) {
     issues.push({
@@ -136,7 +172,8 @@ export function loadModuleConfig<S extends z.ZodType>(
     });
   }
 
-  if (module) issues.push(...partitionIssues(raw.parameters, module.region));
+  const moduleRegion = checked.failed.has('region') ? undefined : (checked.values.region as string);
+  if (moduleRegion !== undefined) issues.push(...partitionIssues(raw.parameters, moduleRegion));
 
   if (!options.allowPlaceholderAccounts) {
     for (const [fieldPath, value] of raw.scan) {
@@ -144,10 +181,79 @@ export function loadModuleConfig<S extends z.ZodType>(
     }
   }
 
-  if (issues.length > 0 || !module) {
+  let config: { value: R } | undefined;
+  if (options.resolve) {
+    config = runResolver(
+      options.resolve,
+      parameters ?? partialRecord<z.output<S>>(partialParameters.values, partialParameters.failed),
+      module ?? partialRecord<ModuleContext>(checked.values, checked.failed),
+      issues,
+    );
+  }
+
+  if (issues.length > 0 || !module || parameters === undefined || (options.resolve && !config)) {
     throw new ConfigError(raw.source, issues);
   }
-  return { module, parameters: parameters as z.output<S> };
+  return { module, parameters, ...(config ? { config: config.value } : {}) };
+}
+
+/**
+ * The top-level fields of `input` that `schema` accepts, each parsed on its own, and the ones it
+ * does not. Understood: an object schema, a discriminated union of objects (the branch the
+ * discriminator selects) and a preprocessing step in front of either; for any other schema
+ * every field counts as failed once the whole parse failed.
+ */
+function validFields(
+  schema: z.ZodType,
+  input: Record<string, unknown>,
+  error: z.ZodError,
+): { values: Record<string, unknown>; failed: ReadonlySet<string> | 'all' } {
+  const located = objectSchemaFor(schema, input);
+  if (!located) return { values: {}, failed: 'all' };
+  if (error.issues.some((issue) => issue.path.length === 0 && issue.code !== 'unrecognized_keys')) return { values: {}, failed: 'all' };
+  const failed = new Set(error.issues.map((issue) => issue.path[0]).filter((key): key is string => typeof key === 'string'));
+  const values: Record<string, unknown> = {};
+  for (const [key, fieldSchema] of Object.entries(located.shape)) {
+    if (failed.has(key)) continue;
+    const result = fieldSchema.safeParse(located.input[key]);
+    if (result.success) values[key] = result.data;
+    else failed.add(key);
+  }
+  return { values, failed };
+}
+
+function objectSchemaFor(schema: z.ZodType, input: unknown): { shape: Record<string, z.ZodType>; input: Record<string, unknown> } | undefined {
+  let current: unknown = schema;
+  let value = input;
+  for (let depth = 0; depth < 8; depth++) {
+    const def = (current as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    if (!def) return undefined;
+    if (def.type === 'object') {
+      return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? { shape: def.shape as Record<string, z.ZodType>, input: value as Record<string, unknown> }
+        : undefined;
+    }
+    if (def.type === 'pipe' && (def.in as z.ZodType)._zod.def.type === 'transform') {
+      // z.preprocess(fn, schema): the field values are those of fn(input).
+      const pre = (def.in as z.ZodType).safeParse(value);
+      if (!pre.success) return undefined;
+      value = pre.data;
+      current = def.out;
+      continue;
+    }
+    if (def.type === 'union' && typeof def.discriminator === 'string') {
+      const key = def.discriminator;
+      const tag = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+      current = (def.options as z.ZodType[]).find((option) => {
+        const shape = (option as { _zod: { def: { shape?: Record<string, z.ZodType> } } })._zod.def.shape;
+        return shape?.[key]?.safeParse(tag).success === true;
+      });
+      if (!current) return undefined;
+      continue;
+    }
+    return undefined;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,7 +577,16 @@ function checkField<T>(field: RawField, schema: z.ZodType<T>, issues: ConfigIssu
   return undefined;
 }
 
-function validateModule(raw: RawConfig, issues: ConfigIssue[]): ModuleContext | undefined {
+interface CheckedModule {
+  /** The module, when every field is valid. */
+  readonly module?: ModuleContext;
+  /** The module fields that are valid, by ModuleContext name. */
+  readonly values: Record<string, unknown>;
+  /** The module fields that are not. */
+  readonly failed: ReadonlySet<string>;
+}
+
+function validateModule(raw: RawConfig, issues: ConfigIssue[]): CheckedModule {
   const project = checkField(raw.project, projectName, issues);
   const deployment = checkField(raw.deployment, deploymentName, issues);
   const module = checkField(raw.module, moduleName, issues);
@@ -479,7 +594,8 @@ function validateModule(raw: RawConfig, issues: ConfigIssue[]): ModuleContext | 
   const regionCode = checkField(raw.region, region, issues);
 
   const boundary = raw.permissionsBoundaryArn.value;
-  if (boundary !== undefined && (typeof boundary !== 'string' || !isIamPolicyArn(boundary))) {
+  const boundaryValid = boundary === undefined || (typeof boundary === 'string' && isIamPolicyArn(boundary));
+  if (!boundaryValid) {
     issues.push({
       path: raw.permissionsBoundaryArn.path,
       received: boundary,
@@ -487,26 +603,45 @@ function validateModule(raw: RawConfig, issues: ConfigIssue[]): ModuleContext | 
     });
   }
 
-  if (project === undefined || deployment === undefined || module === undefined || account === undefined || regionCode === undefined) {
-    return undefined;
+  let stackName: string | undefined;
+  if (project !== undefined && deployment !== undefined && module !== undefined) {
+    stackName = `${project}-${deployment}-${module}`;
+    if (stackName.length > 128) {
+      issues.push({
+        path: 'stackName',
+        received: stackName,
+        message: `the stack name <project>-<deployment>-<module> is ${stackName.length} characters long; CloudFormation allows 128, so shorten one of the names`,
+      });
+      stackName = undefined;
+    }
   }
-  const stackName = `${project}-${deployment}-${module}`;
-  if (stackName.length > 128) {
-    issues.push({
-      path: 'stackName',
-      received: stackName,
-      message: `the stack name <project>-<deployment>-<module> is ${stackName.length} characters long; CloudFormation allows 128, so shorten one of the names`,
-    });
-    return undefined;
-  }
-  return {
+  const fields: Record<string, unknown> = {
     projectName: project,
     deploymentName: deployment,
     moduleName: module,
     account,
     region: regionCode,
     stackName,
-    ...(typeof boundary === 'string' ? { permissionsBoundaryArn: boundary } : {}),
-    source: raw.kind,
+    permissionsBoundaryArn: boundaryValid ? boundary : undefined,
+  };
+  const failed = new Set(Object.entries(fields).filter(([, value]) => value === undefined).map(([key]) => key));
+  if (boundary === undefined) failed.delete('permissionsBoundaryArn');
+  const values: Record<string, unknown> = { source: raw.kind, configSource: raw.source };
+  for (const [key, value] of Object.entries(fields)) if (!failed.has(key) && value !== undefined) values[key] = value;
+  if (failed.size > 0) return { values, failed };
+  return {
+    module: {
+      projectName: project!,
+      deploymentName: deployment!,
+      moduleName: module!,
+      account: account!,
+      region: regionCode!,
+      stackName: stackName!,
+      ...(typeof boundary === 'string' ? { permissionsBoundaryArn: boundary } : {}),
+      source: raw.kind,
+      configSource: raw.source,
+    },
+    values,
+    failed,
   };
 }

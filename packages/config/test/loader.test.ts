@@ -97,6 +97,7 @@ describe('loadModuleConfig from the Seedfarmer environment', () => {
       stackName: 'mlops-test-promote-pipeline',
       permissionsBoundaryArn: BOUNDARY_ARN,
       source: 'seedfarmer',
+      configSource: 'Seedfarmer parameters of module promote-pipeline',
     });
     expect(parameters).toEqual({
       source_model_package_group_arn: { arn: GROUP_ARN, partition: 'aws', region: REGION, account: SOURCE, name: 'churn-model' },
@@ -277,6 +278,7 @@ describe('loadModuleConfig from a file', () => {
       stackName: 'mlops-local-promote',
       permissionsBoundaryArn: BOUNDARY_ARN,
       source: 'file',
+      configSource: file,
     });
     expect(parameters.staging_accounts).toEqual([STAGING, PROD]);
     expect(parameters.retain_on_delete).toBe(false);
