@@ -1,8 +1,7 @@
 import {
   accountId,
   booleanParam,
-  ConfigError,
-  ConfigIssue,
+  defineResolver,
   iamRoleArn,
   intParam,
   listParam,
@@ -341,214 +340,263 @@ export function derivedNames(projectName: string, projectId: string) {
 
 /**
  * Applies the defaults that depend on other parameters or on the module's account and region,
- * and checks every rule that spans parameters. Throws one ConfigError listing every problem.
+ * and checks every rule that spans parameters. Run by the loader (main.ts) with every parameter
+ * that passed the schema: each rule is its own check, skipped only when it reads a parameter that
+ * failed, so its problems are listed with the schema's. Called on its own, it throws one
+ * ConfigError listing every problem.
  */
-export function resolveEndpointDeployConfig(p: EndpointDeployParameters, module: ModuleContext): EndpointDeployConfig {
-  const issues: ConfigIssue[] = [];
-  const issue = (path: string, received: unknown, message: string) => issues.push({ path, received, message });
+export const resolveEndpointDeployConfig = defineResolver((p: EndpointDeployParameters, module: ModuleContext, checks): EndpointDeployConfig => {
+  const issue = (path: string, received: unknown, message: string) => checks.issue(path, received, message);
+  const check = (run: () => void) => checks.check(run);
 
   // Repository.
-  let repository: RepositorySettings;
-  if (p.repository_type === 'codeconnections') {
-    if (!p.code_connection_arn) issue('code_connection_arn', undefined, 'required with repository_type codeconnections; give the ARN of an available connection to your Git provider');
-    if (!p.repository_owner_and_name) issue('repository_owner_and_name', undefined, 'required with repository_type codeconnections; give <owner>/<repository>');
-    if (p.repository_name) issue('repository_name', p.repository_name, 'names a CodeCommit repository this module creates; with codeconnections give repository_owner_and_name instead');
+  check(() => {
+    if (p.repository_type === 'codeconnections' && !p.code_connection_arn) issue('code_connection_arn', undefined, 'required with repository_type codeconnections; give the ARN of an available connection to your Git provider');
+  });
+  check(() => {
+    if (p.repository_type === 'codeconnections' && !p.repository_owner_and_name) issue('repository_owner_and_name', undefined, 'required with repository_type codeconnections; give <owner>/<repository>');
+  });
+  check(() => {
+    if (p.repository_type === 'codeconnections' && p.repository_name) issue('repository_name', p.repository_name, 'names a CodeCommit repository this module creates; with codeconnections give repository_owner_and_name instead');
+  });
+  check(() => {
     const connection = p.code_connection_arn;
-    if (connection && (connection.account !== module.account || connection.region !== module.region)) {
+    if (p.repository_type === 'codeconnections' && connection && (connection.account !== module.account || connection.region !== module.region)) {
       issue('code_connection_arn', connection.arn, `CodePipeline uses connections of its own account and region; create the connection in ${module.account} / ${module.region}`);
     }
-    for (const name of ['staging_instance_type', 'staging_instance_count', 'prod_instance_type', 'prod_instance_count', 'sample_payload', 'sample_payload_content_type'] as const) {
-      if (p[name] !== undefined) {
+  });
+  for (const name of ['staging_instance_type', 'staging_instance_count', 'prod_instance_type', 'prod_instance_count', 'sample_payload', 'sample_payload_content_type'] as const) {
+    check(() => {
+      if (p.repository_type === 'codeconnections' && p[name] !== undefined) {
         issue(name, p[name], 'only seeds the configuration files of a CodeCommit repository this module creates; with codeconnections set it in your repository (staging-config.json, prod-config.json, test/staging-test.json)');
       }
-    }
-    repository = { type: 'codeconnections', connectionArn: connection?.arn ?? '', ownerAndName: p.repository_owner_and_name ?? '', branch: p.branch };
-  } else {
-    for (const name of ['code_connection_arn', 'repository_owner_and_name'] as const) {
-      if (p[name] !== undefined) issue(name, name === 'code_connection_arn' ? p.code_connection_arn?.arn : p[name], 'only used with repository_type codeconnections; remove it, or set repository_type to codeconnections');
-    }
-    repository = { type: 'codecommit', name: p.repository_name ?? derivedNames(p.sagemaker_project_name, p.sagemaker_project_id).repositoryName, branch: p.branch };
+    });
   }
+  for (const name of ['code_connection_arn', 'repository_owner_and_name'] as const) {
+    check(() => {
+      if (p.repository_type === 'codecommit' && p[name] !== undefined) {
+        issue(name, name === 'code_connection_arn' ? p.code_connection_arn?.arn : p[name], 'only used with repository_type codeconnections; remove it, or set repository_type to codeconnections');
+      }
+    });
+  }
+  const repository = checks.derive((): RepositorySettings =>
+    p.repository_type === 'codeconnections'
+      ? { type: 'codeconnections', connectionArn: p.code_connection_arn?.arn ?? '', ownerAndName: p.repository_owner_and_name ?? '', branch: p.branch }
+      : { type: 'codecommit', name: p.repository_name ?? derivedNames(p.sagemaker_project_name, p.sagemaker_project_id).repositoryName, branch: p.branch },
+  );
 
-  // Stages.
-  const stages: StageSettings[] = STAGES.map((name) => {
-    const accounts = p[`${name}_accounts`];
-    const ouIds = p[`${name}_ou_ids`];
-    if (accounts && ouIds) {
-      issue(`${name}_ou_ids`, ouIds, `give either ${name}_accounts or ${name}_ou_ids, not both`);
-    }
-    const targets: StageTargets = ouIds && !accounts ? { kind: 'ous', ouIds } : { kind: 'accounts', accounts: [...new Set(accounts ?? [module.account])] };
-    const stageRegion = p[`${name}_region`] ?? module.region;
-    if (partitionOfRegion(stageRegion) !== partitionOfRegion(module.region)) {
-      issue(`${name}_region`, stageRegion, `is in another partition than the pipeline's region ${module.region}; StackSets cannot deploy across partitions`);
-    }
-    const single = targets.kind === 'accounts' && targets.accounts.length === 1 && stageRegion === module.region;
-    return {
-      name,
-      targets,
-      region: stageRegion,
-      deployment: single ? 'cloudformation' : 'stackset',
-      instanceType: p[`${name}_instance_type`] ?? STAGE_DEFAULTS[name].instanceType,
-      instanceCount: p[`${name}_instance_count`] ?? STAGE_DEFAULTS[name].instanceCount,
-    };
-  });
+  // Stages: where each deploys (accounts or OUs, region, action), and its seeded endpoint size.
+  for (const name of STAGES) {
+    check(() => {
+      if (p[`${name}_accounts`] && p[`${name}_ou_ids`]) issue(`${name}_ou_ids`, p[`${name}_ou_ids`], `give either ${name}_accounts or ${name}_ou_ids, not both`);
+    });
+    check(() => {
+      const stageRegion = p[`${name}_region`] ?? module.region;
+      if (partitionOfRegion(stageRegion) !== partitionOfRegion(module.region)) {
+        issue(`${name}_region`, stageRegion, `is in another partition than the pipeline's region ${module.region}; StackSets cannot deploy across partitions`);
+      }
+    });
+  }
+  const placements = STAGES.map((name) =>
+    checks.derive((): Pick<StageSettings, 'name' | 'targets' | 'region' | 'deployment'> => {
+      const accounts = p[`${name}_accounts`];
+      const ouIds = p[`${name}_ou_ids`];
+      const targets: StageTargets = ouIds && !accounts ? { kind: 'ous', ouIds } : { kind: 'accounts', accounts: [...new Set(accounts ?? [module.account])] };
+      const stageRegion = p[`${name}_region`] ?? module.region;
+      const single = targets.kind === 'accounts' && targets.accounts.length === 1 && stageRegion === module.region;
+      return { name, targets, region: stageRegion, deployment: single ? 'cloudformation' : 'stackset' };
+    }),
+  );
+  const instanceCount = (name: StageName) => p[`${name}_instance_count`] ?? STAGE_DEFAULTS[name].instanceCount;
 
   // TestStaging invokes every staging endpoint, so it must know the accounts, which an OU does not tell at synth time.
-  const staging = stages[0];
-  let stagingTestAccounts: readonly string[] = [];
-  if (staging.targets.kind === 'accounts') {
-    stagingTestAccounts = staging.targets.accounts;
-    if (p.staging_test_accounts) issue('staging_test_accounts', p.staging_test_accounts, 'TestStaging already tests every account of staging_accounts; remove it');
-  } else if (!p.staging_test_accounts) {
-    issue('staging_test_accounts', undefined, 'required with staging_ou_ids: list the staging accounts TestStaging invokes the endpoint in (the OU members are only known when the StackSet deploys)');
-  } else {
-    stagingTestAccounts = p.staging_test_accounts;
-  }
+  const stagingTestAccounts = checks.derive((): readonly string[] => {
+    const staging = placements[0];
+    if (staging.targets.kind === 'accounts') {
+      if (p.staging_test_accounts) issue('staging_test_accounts', p.staging_test_accounts, 'TestStaging already tests every account of staging_accounts; remove it');
+      return staging.targets.accounts;
+    }
+    if (!p.staging_test_accounts) {
+      issue('staging_test_accounts', undefined, 'required with staging_ou_ids: list the staging accounts TestStaging invokes the endpoint in (the OU members are only known when the StackSet deploys)');
+      return [];
+    }
+    return p.staging_test_accounts;
+  });
 
   // StackSets.
-  const adminRole = p.stackset_administration_role_arn;
-  if (adminRole && adminRole.account !== module.account) {
-    issue('stackset_administration_role_arn', adminRole.arn, `the StackSet administration role lives in the pipeline's account ${module.account}; give a role of that account`);
-  }
-  if (adminRole && !stages.some((s) => s.deployment === 'stackset' && s.targets.kind === 'accounts')) {
-    issue('stackset_administration_role_arn', adminRole.arn, 'no stage uses self-managed StackSets (several accounts or another region); remove it');
-  }
+  check(() => {
+    const adminRole = p.stackset_administration_role_arn;
+    if (adminRole && adminRole.account !== module.account) {
+      issue('stackset_administration_role_arn', adminRole.arn, `the StackSet administration role lives in the pipeline's account ${module.account}; give a role of that account`);
+    }
+  });
+  check(() => {
+    const adminRole = p.stackset_administration_role_arn;
+    if (adminRole && !placements.some((s) => s.deployment === 'stackset' && s.targets.kind === 'accounts')) {
+      issue('stackset_administration_role_arn', adminRole.arn, 'no stage uses self-managed StackSets (several accounts or another region); remove it');
+    }
+  });
 
   // VPC.
-  let vpc: VpcSettings | undefined;
-  const direct = p.vpc_subnet_ids !== undefined || p.vpc_security_group_ids !== undefined;
-  const viaSsm = p.vpc_subnet_ids_parameter !== undefined || p.vpc_security_group_ids_parameter !== undefined;
-  if (direct && viaSsm) {
-    issue('vpc_subnet_ids_parameter', p.vpc_subnet_ids_parameter, 'give the VPC either directly (vpc_subnet_ids, vpc_security_group_ids) or through SSM parameters (vpc_subnet_ids_parameter, vpc_security_group_ids_parameter), not both');
-  } else if (direct) {
-    if (!p.vpc_subnet_ids) issue('vpc_subnet_ids', undefined, 'required with vpc_security_group_ids: an endpoint in a VPC needs both');
-    if (!p.vpc_security_group_ids) issue('vpc_security_group_ids', undefined, 'required with vpc_subnet_ids: an endpoint in a VPC needs both');
-    if (p.vpc_subnet_ids && p.vpc_security_group_ids) vpc = { kind: 'ids', subnetIds: p.vpc_subnet_ids, securityGroupIds: p.vpc_security_group_ids };
-  } else if (viaSsm) {
-    if (!p.vpc_subnet_ids_parameter) issue('vpc_subnet_ids_parameter', undefined, 'required with vpc_security_group_ids_parameter: an endpoint in a VPC needs both');
-    if (!p.vpc_security_group_ids_parameter) issue('vpc_security_group_ids_parameter', undefined, 'required with vpc_subnet_ids_parameter: an endpoint in a VPC needs both');
-    if (p.vpc_subnet_ids_parameter && p.vpc_security_group_ids_parameter) {
-      vpc = { kind: 'ssm', subnetIdsParameter: p.vpc_subnet_ids_parameter, securityGroupIdsParameter: p.vpc_security_group_ids_parameter };
+  const vpc = checks.derive((): VpcSettings | undefined => {
+    const direct = p.vpc_subnet_ids !== undefined || p.vpc_security_group_ids !== undefined;
+    const viaSsm = p.vpc_subnet_ids_parameter !== undefined || p.vpc_security_group_ids_parameter !== undefined;
+    if (direct && viaSsm) {
+      issue('vpc_subnet_ids_parameter', p.vpc_subnet_ids_parameter, 'give the VPC either directly (vpc_subnet_ids, vpc_security_group_ids) or through SSM parameters (vpc_subnet_ids_parameter, vpc_security_group_ids_parameter), not both');
+    } else if (direct) {
+      if (!p.vpc_subnet_ids) issue('vpc_subnet_ids', undefined, 'required with vpc_security_group_ids: an endpoint in a VPC needs both');
+      if (!p.vpc_security_group_ids) issue('vpc_security_group_ids', undefined, 'required with vpc_subnet_ids: an endpoint in a VPC needs both');
+      if (p.vpc_subnet_ids && p.vpc_security_group_ids) return { kind: 'ids', subnetIds: p.vpc_subnet_ids, securityGroupIds: p.vpc_security_group_ids };
+    } else if (viaSsm) {
+      if (!p.vpc_subnet_ids_parameter) issue('vpc_subnet_ids_parameter', undefined, 'required with vpc_security_group_ids_parameter: an endpoint in a VPC needs both');
+      if (!p.vpc_security_group_ids_parameter) issue('vpc_security_group_ids_parameter', undefined, 'required with vpc_subnet_ids_parameter: an endpoint in a VPC needs both');
+      if (p.vpc_subnet_ids_parameter && p.vpc_security_group_ids_parameter) {
+        return { kind: 'ssm', subnetIdsParameter: p.vpc_subnet_ids_parameter, securityGroupIdsParameter: p.vpc_security_group_ids_parameter };
+      }
     }
-  }
+    return undefined;
+  });
 
   // Data capture.
-  if (!p.data_capture && p.data_capture_sampling_percentage !== undefined) {
-    issue('data_capture_sampling_percentage', p.data_capture_sampling_percentage, 'data_capture is false, so nothing is sampled; remove it or enable data_capture');
-  }
+  check(() => {
+    if (!p.data_capture && p.data_capture_sampling_percentage !== undefined) {
+      issue('data_capture_sampling_percentage', p.data_capture_sampling_percentage, 'data_capture is false, so nothing is sampled; remove it or enable data_capture');
+    }
+  });
 
   // Autoscaling: all three or none.
-  let autoscaling: AutoscalingSettings | undefined;
-  const scaling = { autoscaling_min_capacity: p.autoscaling_min_capacity, autoscaling_max_capacity: p.autoscaling_max_capacity, autoscaling_target_invocations: p.autoscaling_target_invocations };
-  const given = Object.entries(scaling).filter(([, v]) => v !== undefined);
-  if (given.length > 0 && given.length < 3) {
-    for (const [name, value] of Object.entries(scaling)) {
-      if (value === undefined) issue(name, undefined, `autoscaling needs all of autoscaling_min_capacity, autoscaling_max_capacity and autoscaling_target_invocations (given: ${given.map(([n]) => n).join(', ')})`);
+  const autoscaling = checks.derive((): AutoscalingSettings | undefined => {
+    const scaling = { autoscaling_min_capacity: p.autoscaling_min_capacity, autoscaling_max_capacity: p.autoscaling_max_capacity, autoscaling_target_invocations: p.autoscaling_target_invocations };
+    const given = Object.entries(scaling).filter(([, v]) => v !== undefined);
+    if (given.length > 0 && given.length < 3) {
+      for (const [name, value] of Object.entries(scaling)) {
+        if (value === undefined) issue(name, undefined, `autoscaling needs all of autoscaling_min_capacity, autoscaling_max_capacity and autoscaling_target_invocations (given: ${given.map(([n]) => n).join(', ')})`);
+      }
+      return undefined;
     }
-  } else if (given.length === 3) {
+    if (given.length === 0) return undefined;
     if (p.autoscaling_max_capacity! < p.autoscaling_min_capacity!) {
       issue('autoscaling_max_capacity', p.autoscaling_max_capacity, `is below autoscaling_min_capacity (${p.autoscaling_min_capacity})`);
     }
-    autoscaling = {
-      minCapacity: p.autoscaling_min_capacity!,
-      maxCapacity: p.autoscaling_max_capacity!,
-      targetInvocationsPerInstance: p.autoscaling_target_invocations!,
-    };
-  }
+    return { minCapacity: p.autoscaling_min_capacity!, maxCapacity: p.autoscaling_max_capacity!, targetInvocationsPerInstance: p.autoscaling_target_invocations! };
+  });
 
   // Guardrails.
-  let guardrail: GuardrailSettings | undefined;
   const guardrailOnly = ['guardrail_canary_percent', 'guardrail_linear_step_percent', 'guardrail_wait_seconds', 'guardrail_max_5xx_error_percent', 'guardrail_max_latency_ms'] as const;
-  if (p.deployment_guardrail === 'none') {
-    for (const name of guardrailOnly) {
-      if (p[name] !== undefined) issue(name, p[name], 'deployment_guardrail is none, so this has no effect; set deployment_guardrail to all-at-once, canary or linear, or remove it');
-    }
-  } else {
-    if (p.guardrail_max_5xx_error_percent === undefined && p.guardrail_max_latency_ms === undefined) {
+  for (const name of guardrailOnly) {
+    check(() => {
+      if (p.deployment_guardrail === 'none' && p[name] !== undefined) issue(name, p[name], 'deployment_guardrail is none, so this has no effect; set deployment_guardrail to all-at-once, canary or linear, or remove it');
+    });
+  }
+  check(() => {
+    if (p.deployment_guardrail !== 'none' && p.guardrail_max_5xx_error_percent === undefined && p.guardrail_max_latency_ms === undefined) {
       issue('deployment_guardrail', p.deployment_guardrail, 'a guardrail rolls back on a CloudWatch alarm, and none is configured; set guardrail_max_5xx_error_percent and/or guardrail_max_latency_ms');
     }
-    if (p.deployment_guardrail !== 'canary' && p.guardrail_canary_percent !== undefined) {
+  });
+  check(() => {
+    if (p.deployment_guardrail !== 'none' && p.deployment_guardrail !== 'canary' && p.guardrail_canary_percent !== undefined) {
       issue('guardrail_canary_percent', p.guardrail_canary_percent, `only used with deployment_guardrail canary (it is ${p.deployment_guardrail})`);
     }
-    if (p.deployment_guardrail !== 'linear' && p.guardrail_linear_step_percent !== undefined) {
+  });
+  check(() => {
+    if (p.deployment_guardrail !== 'none' && p.deployment_guardrail !== 'linear' && p.guardrail_linear_step_percent !== undefined) {
       issue('guardrail_linear_step_percent', p.guardrail_linear_step_percent, `only used with deployment_guardrail linear (it is ${p.deployment_guardrail})`);
     }
-    // The canary, or each linear step, must be at most 50% of the variant's instances (TrafficRoutingConfig,
-    // Amazon SageMaker API Reference): one instance has no valid canary or step.
-    if (p.deployment_guardrail === 'canary' || p.deployment_guardrail === 'linear') {
-      const needs = `deployment_guardrail ${p.deployment_guardrail} shifts at most 50% of the instances first, so SageMaker needs at least 2; set it to 2 or more, or use all-at-once`;
-      if (p.repository_type === 'codecommit') {
-        for (const stage of stages) {
-          if (stage.instanceCount < 2) issue(`${stage.name}_instance_count`, stage.instanceCount, `${needs} (default ${STAGE_DEFAULTS[stage.name].instanceCount})`);
-        }
+  });
+  // The canary, or each linear step, must be at most 50% of the variant's instances (TrafficRoutingConfig,
+  // Amazon SageMaker API Reference): one instance has no valid canary or step.
+  const shiftsHalf = () => p.deployment_guardrail === 'canary' || p.deployment_guardrail === 'linear';
+  const needs = () => `deployment_guardrail ${p.deployment_guardrail} shifts at most 50% of the instances first, so SageMaker needs at least 2; set it to 2 or more, or use all-at-once`;
+  for (const name of STAGES) {
+    check(() => {
+      if (shiftsHalf() && p.repository_type === 'codecommit' && instanceCount(name) < 2) {
+        issue(`${name}_instance_count`, instanceCount(name), `${needs()} (default ${STAGE_DEFAULTS[name].instanceCount})`);
       }
-      if (autoscaling && autoscaling.minCapacity < 2) issue('autoscaling_min_capacity', autoscaling.minCapacity, needs);
-    }
-    guardrail = {
-      mode: p.deployment_guardrail,
-      trafficPercent:
-        p.deployment_guardrail === 'canary'
-          ? (p.guardrail_canary_percent ?? GUARDRAIL_DEFAULTS.canaryPercent)
-          : p.deployment_guardrail === 'linear'
-            ? (p.guardrail_linear_step_percent ?? GUARDRAIL_DEFAULTS.linearStepPercent)
-            : undefined,
-      waitSeconds: p.guardrail_wait_seconds ?? GUARDRAIL_DEFAULTS.waitSeconds,
-      max5xxErrorPercent: p.guardrail_max_5xx_error_percent,
-      maxLatencyMs: p.guardrail_max_latency_ms,
-    };
+    });
   }
+  check(() => {
+    if (shiftsHalf() && autoscaling && autoscaling.minCapacity < 2) issue('autoscaling_min_capacity', autoscaling.minCapacity, needs());
+  });
+  const guardrail = checks.derive((): GuardrailSettings | undefined =>
+    p.deployment_guardrail === 'none'
+      ? undefined
+      : {
+        mode: p.deployment_guardrail,
+        trafficPercent:
+          p.deployment_guardrail === 'canary'
+            ? (p.guardrail_canary_percent ?? GUARDRAIL_DEFAULTS.canaryPercent)
+            : p.deployment_guardrail === 'linear'
+              ? (p.guardrail_linear_step_percent ?? GUARDRAIL_DEFAULTS.linearStepPercent)
+              : undefined,
+        waitSeconds: p.guardrail_wait_seconds ?? GUARDRAIL_DEFAULTS.waitSeconds,
+        max5xxErrorPercent: p.guardrail_max_5xx_error_percent,
+        maxLatencyMs: p.guardrail_max_latency_ms,
+      },
+  );
 
   // Sample payload.
-  const payloadType = p.sample_payload_content_type ?? 'text/csv';
-  if (p.sample_payload === undefined && p.repository_type === 'codecommit' && payloadType !== 'text/csv') {
-    issue('sample_payload', undefined, `the seeded example payload is text/csv; give a ${payloadType} payload your model accepts`);
-  }
-  if (p.sample_payload !== undefined) {
-    if (Buffer.byteLength(p.sample_payload) > MAX_PAYLOAD_BYTES) {
+  const payloadType = checks.derive(() => p.sample_payload_content_type ?? 'text/csv');
+  check(() => {
+    if (p.sample_payload === undefined && p.repository_type === 'codecommit' && payloadType !== 'text/csv') {
+      issue('sample_payload', undefined, `the seeded example payload is text/csv; give a ${payloadType} payload your model accepts`);
+    }
+  });
+  check(() => {
+    if (p.sample_payload !== undefined && Buffer.byteLength(p.sample_payload) > MAX_PAYLOAD_BYTES) {
       issue('sample_payload', `${p.sample_payload.slice(0, 40)}...`, 'is larger than the 6 MB InvokeEndpoint accepts');
     }
-    if (/^application\/(.+\+)?json\s*(;|$)/i.test(payloadType)) {
+  });
+  check(() => {
+    if (p.sample_payload !== undefined && /^application\/(.+\+)?json\s*(;|$)/i.test(payloadType)) {
       try {
         JSON.parse(p.sample_payload);
       } catch {
         issue('sample_payload', p.sample_payload, `sample_payload_content_type is ${payloadType} but the payload is not valid JSON`);
       }
     }
-  }
+  });
 
-  const accessLogs = p.s3_access_logs_bucket_arn;
-  if (accessLogs && accessLogs.partition !== partitionOfRegion(module.region)) {
-    issue('s3_access_logs_bucket_arn', accessLogs.arn, `S3 delivers server access logs to a bucket in the source bucket's account and region; give a bucket ARN of partition ${partitionOfRegion(module.region)}`);
-  }
+  check(() => {
+    const accessLogs = p.s3_access_logs_bucket_arn;
+    if (accessLogs && accessLogs.partition !== partitionOfRegion(module.region)) {
+      issue('s3_access_logs_bucket_arn', accessLogs.arn, `S3 delivers server access logs to a bucket in the source bucket's account and region; give a bucket ARN of partition ${partitionOfRegion(module.region)}`);
+    }
+  });
 
   // Derived names that AWS limits.
-  const names = derivedNames(p.sagemaker_project_name, p.sagemaker_project_id);
-  const [projectName, projectId] = [p.sagemaker_project_name, p.sagemaker_project_id];
-  const limited: Array<[string, number]> = [
-    ...[names.testProjectRoleName, names.approverRoleName, names.stackSetAdministrationRoleName].map((n): [string, number] => [n, MAX_ROLE_NAME_LENGTH]),
-    ...STAGES.flatMap((stage): Array<[string, number]> => [
-      [endpointName(projectName, projectId, stage), MAX_ENDPOINT_NAME_LENGTH],
-      [endpointTestRoleName(projectName, projectId, stage), MAX_ROLE_NAME_LENGTH],
-      [endpointExecutionRoleName(projectName, projectId, stage), MAX_ROLE_NAME_LENGTH],
-    ]),
-  ];
-  const tooLong = limited.find(([name, limit]) => name.length > limit);
-  if (tooLong) {
-    issue(
-      'sagemaker_project_name',
-      projectName,
-      `with sagemaker_project_id "${projectId}" the derived name ${tooLong[0]} exceeds the ${tooLong[1]} characters AWS allows; shorten the project name or id`,
-    );
-  }
+  check(() => {
+    const names = derivedNames(p.sagemaker_project_name, p.sagemaker_project_id);
+    const [projectName, projectId] = [p.sagemaker_project_name, p.sagemaker_project_id];
+    const limited: Array<[string, number]> = [
+      ...[names.testProjectRoleName, names.approverRoleName, names.stackSetAdministrationRoleName].map((n): [string, number] => [n, MAX_ROLE_NAME_LENGTH]),
+      ...STAGES.flatMap((stage): Array<[string, number]> => [
+        [endpointName(projectName, projectId, stage), MAX_ENDPOINT_NAME_LENGTH],
+        [endpointTestRoleName(projectName, projectId, stage), MAX_ROLE_NAME_LENGTH],
+        [endpointExecutionRoleName(projectName, projectId, stage), MAX_ROLE_NAME_LENGTH],
+      ]),
+    ];
+    const tooLong = limited.find(([name, limit]) => name.length > limit);
+    if (tooLong) {
+      issue(
+        'sagemaker_project_name',
+        projectName,
+        `with sagemaker_project_id "${projectId}" the derived name ${tooLong[0]} exceeds the ${tooLong[1]} characters AWS allows; shorten the project name or id`,
+      );
+    }
+  });
 
-  if (issues.length) throw new ConfigError(`Parameters of module ${module.moduleName}`, issues);
+  // Reached with every input valid (the loader throws the collected problems otherwise).
   return {
     projectName: p.sagemaker_project_name,
     projectId: p.sagemaker_project_id,
     modelPackageGroupName: p.model_package_group_name ?? `${p.sagemaker_project_name}-${p.sagemaker_project_id}`,
     createModelPackageGroup: p.create_model_package_group,
     repository,
-    stages,
+    stages: placements.map((placement): StageSettings => ({
+      ...placement,
+      instanceType: p[`${placement.name}_instance_type`] ?? STAGE_DEFAULTS[placement.name].instanceType,
+      instanceCount: instanceCount(placement.name),
+    })),
     stagingTestAccounts,
     vpc,
     dataCapture: p.data_capture,
@@ -558,7 +606,7 @@ export function resolveEndpointDeployConfig(p: EndpointDeployParameters, module:
     samplePayloadContentType: payloadType,
     samplePayload: p.sample_payload,
     approvalEmailAddresses: p.approval_email_addresses ?? [],
-    stackSetAdministrationRoleArn: adminRole?.arn,
+    stackSetAdministrationRoleArn: p.stackset_administration_role_arn?.arn,
     stackSetExecutionRoleName: p.stackset_execution_role_name,
     cdkBootstrapQualifier: p.cdk_bootstrap_qualifier,
     retainOnDelete: p.retain_on_delete,
@@ -568,4 +616,4 @@ export function resolveEndpointDeployConfig(p: EndpointDeployParameters, module:
     region: module.region,
     partition: partitionOfRegion(module.region),
   };
-}
+});

@@ -10,8 +10,9 @@ const app = new App();
 // Configuration is validated once, here: a ConfigError stops the synth before any template exists.
 exitOnConfigError(() => {
   const configPath = app.node.tryGetContext('config') as string | undefined;
-  const { module, parameters } = loadModuleConfig(endpointDeployParameters, { appName: 'endpoint-deploy', configPath });
-  buildEndpointDeployApp(app, module, resolveEndpointDeployConfig(parameters, module));
+  // One phase: the cross-field checks run with every parameter that passed the schema, and one error lists both.
+  const { module, config } = loadModuleConfig(endpointDeployParameters, { appName: 'endpoint-deploy', configPath, resolve: resolveEndpointDeployConfig });
+  buildEndpointDeployApp(app, module, config);
 });
 // AWS Control Tower proactive controls (every bundled rule): landing zones that enable them refuse
 // non-compliant stacks at deploy time, so the synth refuses them first.

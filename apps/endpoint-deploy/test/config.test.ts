@@ -11,6 +11,10 @@ import { CONNECTION_ARN, load, MULTI_ACCOUNT, OU_PROD, OU_STAGING, PROJECT, seed
 const problems = (parameters: Record<string, unknown>, account?: string) => catchConfigError(() => load(parameters, account));
 const paths = (error: ReturnType<typeof problems>) => error.issues.map((i) => i.path);
 
+/** Loads as main.ts does: schema and cross-field checks in one phase. */
+const loadAsMain = (parameters: Record<string, unknown>) =>
+  loadModuleConfig(endpointDeployParameters, { appName: 'endpoint-deploy', env: seedfarmerEnv(parameters), allowPlaceholderAccounts: true, resolve: resolveEndpointDeployConfig });
+
 describe('endpoint-deploy parameters', () => {
   it('applies the documented defaults: this account and region for both stages, CodeCommit on main', () => {
     const { config, module } = load(PROJECT);
@@ -204,6 +208,43 @@ describe('endpoint-deploy parameters', () => {
   });
 });
 
+describe('one-phase validation (issue 8 item 6)', () => {
+  it('reports a bad instance type and a bad guardrail in one error', () => {
+    const error = catchConfigError(() => loadAsMain({ ...PROJECT, staging_instance_type: 'ml.m5large', deployment_guardrail: 'canary' }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({ path: 'staging_instance_type', received: 'ml.m5large' }),
+      expect.objectContaining({ path: 'deployment_guardrail', received: 'canary', message: expect.stringContaining('none is configured') }),
+      expect.objectContaining({ path: 'staging_instance_count', received: 1, message: expect.stringContaining('needs at least 2') }),
+    ]);
+  });
+
+  it('skips only the checks that read a failed parameter', () => {
+    // staging_instance_count fails, so its canary check is skipped; the prod stage's and the alarm check still run.
+    const error = catchConfigError(() => loadAsMain({ ...PROJECT, staging_instance_count: 'two', prod_instance_count: 1, deployment_guardrail: 'canary' }));
+    expect(paths(error)).toEqual(['staging_instance_count', 'deployment_guardrail', 'prod_instance_count']);
+    expect(error.issues[2].message).toContain('needs at least 2');
+  });
+
+  it('heads schema and cross-field problems of Seedfarmer parameters with the module name', () => {
+    const error = catchConfigError(() => loadAsMain({ ...PROJECT, staging_instance_type: 'ml.m5large', deployment_guardrail: 'canary' }));
+    expect(error.message.split('\n')[0]).toBe('Seedfarmer parameters of module deploy-endpoint: 3 problems in the configuration:');
+    const alone = problems({ ...PROJECT, deployment_guardrail: 'canary', staging_instance_count: 2, prod_instance_count: 2 });
+    expect(alone.message.split('\n')[0]).toBe('Seedfarmer parameters of module deploy-endpoint: 1 problem in the configuration:');
+  });
+
+  it('heads the problems of a config file with its path', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'endpoint-deploy-header-')), 'endpoint-deploy.yaml');
+    writeFileSync(
+      file,
+      ['project: mlops', 'deployment: test', `account: "${DUMMY_ACCOUNTS.tooling}"`, `region: ${DUMMY_REGION}`, 'parameters:', '  sagemaker_project_name: churn', '  sagemaker_project_id: p-abc123def456', '  staging_instance_type: ml.m5large', '  deployment_guardrail: canary'].join('\n'),
+    );
+    const error = catchConfigError(() =>
+      loadModuleConfig(endpointDeployParameters, { appName: 'endpoint-deploy', configPath: file, allowPlaceholderAccounts: true, resolve: resolveEndpointDeployConfig }),
+    );
+    expect(error.message.split('\n')[0]).toBe(`${file}: 3 problems in the configuration:`);
+  });
+});
+
 describe('deploying without Seedfarmer', () => {
   it('reads the same configuration from a YAML file given as CDK context, lists and numbers as YAML gives them', () => {
     // GIVEN config/endpoint-deploy.yaml, as `cdk synth -c config=<folder>` passes it
@@ -243,7 +284,9 @@ describe('main.ts on bad input', () => {
     };
     const result = spawnSync('npx', ['tsx', 'src/main.ts'], { cwd: join(__dirname, '..'), env, encoding: 'utf8' });
     expect(result.status).toBe(1);
-    for (const name of ['staging_accounts[1]', 'prod_instance_type']) expect(result.stderr).toContain(name);
+    // schema problems and the cross-field ones they used to hide, in one message
+    expect(result.stderr).toContain('Seedfarmer parameters of module deploy-endpoint: 4 problems in the configuration:');
+    for (const name of ['staging_accounts[1]', 'prod_instance_type', 'deployment_guardrail', 'staging_instance_count']) expect(result.stderr).toContain(`- ${name}: `);
     expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
     expect(existsSync(outdir) ? readdirSync(outdir).filter((f) => f.endsWith('.template.json')) : []).toEqual([]);
   });
