@@ -3,6 +3,7 @@ import { DefaultStackSynthesizer } from 'aws-cdk-lib';
 import {
   accountId,
   booleanParam,
+  defineResolver,
   ENVIRONMENT_TYPES,
   environmentSchema,
   jsonParam,
@@ -242,16 +243,6 @@ export const modelCicdParameters = z.strictObject({
   /** @default - the endpoint is not in a VPC; with one, both are needed */
   vpc_subnet_ids_parameter: ssmParameterName('SSM parameter name of the subnet ids').optional(),
   vpc_security_group_ids_parameter: ssmParameterName('SSM parameter name of the security group ids').optional(),
-}).superRefine((p, ctx) => {
-  if ((p.vpc_subnet_ids_parameter === undefined) !== (p.vpc_security_group_ids_parameter === undefined)) {
-    const missing = p.vpc_subnet_ids_parameter === undefined ? 'vpc_subnet_ids_parameter' : 'vpc_security_group_ids_parameter';
-    ctx.addIssue({
-      code: 'custom',
-      path: [missing],
-      input: undefined,
-      message: 'the endpoint VPC needs both vpc_subnet_ids_parameter and vpc_security_group_ids_parameter (StringList parameters in every deploy account); give both or neither',
-    });
-  }
 });
 
 export type ModelCicdParameters = z.output<typeof modelCicdParameters>;
@@ -373,11 +364,23 @@ export function groupNames(moduleStackName: string, groupName: string, buildAcco
 }
 
 /**
- * Resolves the validated parameters: defaults, the build environment first when it is not listed
- * among the deploy environments (a new array: the input is never mutated, unlike the reference's
- * `unshift`), deploy regions, approvals and names.
+ * Checks the rules that span parameters and resolves the validated parameters: defaults, the build
+ * environment first when it is not listed among the deploy environments (a new array: the input is
+ * never mutated, unlike the reference's `unshift`), deploy regions, approvals and names. Run by the
+ * loader (main.ts) with every parameter that passed the schema, so its problems are listed with the
+ * schema's; called on its own, it throws one ConfigError.
  */
-export function resolveModelCicdConfig(parameters: ModelCicdParameters, module: ModuleContext): ModelCicdConfig {
+export const resolveModelCicdConfig = defineResolver((parameters: ModelCicdParameters, module: ModuleContext, checks): ModelCicdConfig => {
+  checks.check(() => {
+    if ((parameters.vpc_subnet_ids_parameter === undefined) !== (parameters.vpc_security_group_ids_parameter === undefined)) {
+      const missing = parameters.vpc_subnet_ids_parameter === undefined ? 'vpc_subnet_ids_parameter' : 'vpc_security_group_ids_parameter';
+      checks.issue(
+        missing,
+        undefined,
+        'the endpoint VPC needs both vpc_subnet_ids_parameter and vpc_security_group_ids_parameter (StringList parameters in every deploy account); give both or neither',
+      );
+    }
+  });
   const groups = parameters.deployment_groups.map((group): DeploymentGroup => {
     const build = group.buildEnvironment;
     const listed = group.deployEnvironments.map((env): DeployEnvironment => resolveEnvironment({ ...env, region: env.region ?? build.region }));
@@ -409,7 +412,7 @@ export function resolveModelCicdConfig(parameters: ModelCicdParameters, module: 
         ? { subnetIdsParameter: parameters.vpc_subnet_ids_parameter, securityGroupIdsParameter: parameters.vpc_security_group_ids_parameter }
         : undefined,
   };
-}
+});
 
 function resolveEnvironment(env: { name: string; account: string; region: string; type: EnvironmentType; requireApproval?: boolean }): DeployEnvironment {
   return {

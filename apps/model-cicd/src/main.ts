@@ -10,8 +10,9 @@ const app = new App();
 // Configuration is validated once, here: a ConfigError stops the synth before any template exists.
 exitOnConfigError(() => {
   const configPath = app.node.tryGetContext('config') as string | undefined;
-  const { module, parameters } = loadModuleConfig(modelCicdParameters, { appName: 'model-cicd', configPath });
-  buildModelCicdApp(app, module, resolveModelCicdConfig(parameters, module), parameters);
+  // One phase: the cross-field checks run with every parameter that passed the schema, and one error lists both.
+  const { module, parameters, config } = loadModuleConfig(modelCicdParameters, { appName: 'model-cicd', configPath, resolve: resolveModelCicdConfig });
+  buildModelCicdApp(app, module, config, parameters);
 });
 // AWS Control Tower proactive controls next to cdk-nag: landing zones that enable them refuse non-compliant stacks at deploy time.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), failOnEveryViolation(new CfnGuardValidator()));

@@ -1,8 +1,15 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadModuleConfig } from '@sagemaker-mlops/config';
 import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION, seedfarmerEnv } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import { groupNames, modelCicdParameters, resolveModelCicdConfig } from '../src/config';
-import { CONNECTION_ARN, load, PARAMETERS } from './fixtures';
+import { CONNECTION_ARN, env, load, PARAMETERS } from './fixtures';
+
+/** Loads as main.ts does: schema and cross-field checks in one phase. */
+const loadAsMain = (parameters: Record<string, unknown>) =>
+  loadModuleConfig(modelCicdParameters, { appName: 'model-cicd', env: env(parameters), allowPlaceholderAccounts: true, resolve: resolveModelCicdConfig });
 
 const problems = (parameters: Record<string, unknown>) => catchConfigError(() => load(parameters)).issues.map((i) => `${i.path}: ${i.message}`);
 const group = PARAMETERS.deployment_groups[1];
@@ -157,6 +164,34 @@ describe('optional parameters', () => {
     ['s3_access_logs_bucket_arn', 'my-bucket', /S3 bucket ARN/],
   ])('fails when %s is %j', (name, value, message) => {
     expect(problems({ ...PARAMETERS, [name]: value }).join('\n')).toMatch(new RegExp(`${name}.*${message.source}`));
+  });
+});
+
+describe('one-phase validation (issue 8 item 6)', () => {
+  it('reports a bad deploy environment type and a VPC given by halves in one error', () => {
+    const bad = withGroups({ ...group, deployEnvironments: [{ ...group.deployEnvironments[0], type: 'production' }] });
+    const error = catchConfigError(() => loadAsMain({ ...bad, vpc_subnet_ids_parameter: '/network/subnets' }));
+    expect(error.issues.map((i) => i.path)).toEqual(['deployment_groups[0].deployEnvironments[0].type', 'vpc_security_group_ids_parameter']);
+    expect(error.message.split('\n')[0]).toBe('Seedfarmer parameters of module model-cicd: 2 problems in the configuration:');
+  });
+
+  it('returns the resolved configuration with the parameters when everything is valid', () => {
+    const { config, parameters } = loadAsMain(PARAMETERS);
+    expect(config.groups.map((g) => g.name)).toEqual(['experiment', 'production']);
+    expect(parameters.cdk_bootstrap_qualifier).toBe('hnb659fds');
+  });
+
+  it('heads the problems of a config file with its path', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'model-cicd-header-')), 'model-cicd.json');
+    const bad = withGroups({ ...group, deployEnvironments: [{ ...group.deployEnvironments[0], type: 'production' }] });
+    writeFileSync(
+      file,
+      JSON.stringify({ project: 'mlops', deployment: 'test', account: DUMMY_ACCOUNTS.tooling, region: DUMMY_REGION, parameters: { ...bad, vpc_subnet_ids_parameter: '/network/subnets' } }),
+    );
+    const error = catchConfigError(() =>
+      loadModuleConfig(modelCicdParameters, { appName: 'model-cicd', configPath: file, allowPlaceholderAccounts: true, resolve: resolveModelCicdConfig }),
+    );
+    expect(error.message.split('\n')[0]).toBe(`${file}: 2 problems in the configuration:`);
   });
 });
 
