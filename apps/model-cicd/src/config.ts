@@ -4,8 +4,11 @@ import {
   accountId,
   booleanParam,
   defineResolver,
+  endpointVariantName,
   ENVIRONMENT_TYPES,
   environmentSchema,
+  hostingInstanceType,
+  intParam,
   jsonParam,
   listParam,
   ModuleContext,
@@ -125,6 +128,16 @@ const deployEnvironmentSchema = z.strictObject({
    * @default - true for preprod and prod, false for dev
    */
   requireApproval: booleanParam.optional(),
+  // The endpoint settings: the per-stage parameters of the shared endpoint template (InstanceType,
+  // InstanceCount, VariantName, DataCaptureSamplingPercentage), validated as endpoint-deploy does.
+  /** @default ml.m5.xlarge */
+  instanceType: hostingInstanceType.optional(),
+  /** @default 1 */
+  instanceCount: intParam({ min: 1, max: 100 }).optional(),
+  /** @default AllTraffic */
+  variantName: endpointVariantName.optional(),
+  /** @default 0 - the template captures, but samples no request until raised */
+  dataCaptureSamplingPercentage: intParam({ min: 0, max: 100 }).optional(),
 });
 
 const deploymentGroupSchema = z.strictObject({
@@ -253,6 +266,33 @@ export type ModelCicdParameters = z.output<typeof modelCicdParameters>;
 
 export type EnvironmentType = (typeof ENVIRONMENT_TYPES)[number];
 
+/**
+ * One environment's endpoint: the per-stage parameters of the shared endpoint template, written to
+ * `<environment>-config.json`, which the deploy pipeline's build step turns into the template
+ * configuration of that environment's deploy action.
+ */
+export interface EndpointSettings {
+  /** `InstanceType`. */
+  readonly instanceType: string;
+  /** `InstanceCount`: the initial number of instances. */
+  readonly instanceCount: number;
+  /** `VariantName`: the production variant. */
+  readonly variantName: string;
+  /** `DataCaptureSamplingPercentage`: the share of requests captured. */
+  readonly dataCaptureSamplingPercentage: number;
+}
+
+/**
+ * The endpoint settings of an environment that sets none (and of the build environment when it is not
+ * listed among the deploy environments): the reference's one `ml.m5.xlarge`.
+ */
+export const DEFAULT_ENDPOINT_SETTINGS: EndpointSettings = {
+  instanceType: 'ml.m5.xlarge',
+  instanceCount: 1,
+  variantName: 'AllTraffic',
+  dataCaptureSamplingPercentage: 0,
+};
+
 /** One environment a group's deploy pipeline deploys to, in order. */
 export interface DeployEnvironment {
   readonly name: string;
@@ -263,6 +303,8 @@ export interface DeployEnvironment {
   readonly requireApproval: boolean;
   /** The staging test runs after the deploy (every non-prod environment). */
   readonly test: boolean;
+  /** The endpoint's size and variant, with {@link DEFAULT_ENDPOINT_SETTINGS} for what the environment does not set. */
+  readonly endpoint: EndpointSettings;
 }
 
 /** Names of a group's resources: unique per module, group and environment, within each service's limits. */
@@ -414,7 +456,17 @@ export const resolveModelCicdConfig = defineResolver((parameters: ModelCicdParam
   };
 });
 
-function resolveEnvironment(env: { name: string; account: string; region: string; type: EnvironmentType; requireApproval?: boolean }): DeployEnvironment {
+function resolveEnvironment(env: {
+  name: string;
+  account: string;
+  region: string;
+  type: EnvironmentType;
+  requireApproval?: boolean;
+  instanceType?: string;
+  instanceCount?: number;
+  variantName?: string;
+  dataCaptureSamplingPercentage?: number;
+}): DeployEnvironment {
   return {
     name: env.name,
     account: env.account,
@@ -422,6 +474,12 @@ function resolveEnvironment(env: { name: string; account: string; region: string
     type: env.type,
     requireApproval: env.requireApproval ?? env.type !== 'dev',
     test: env.type !== 'prod',
+    endpoint: {
+      instanceType: env.instanceType ?? DEFAULT_ENDPOINT_SETTINGS.instanceType,
+      instanceCount: env.instanceCount ?? DEFAULT_ENDPOINT_SETTINGS.instanceCount,
+      variantName: env.variantName ?? DEFAULT_ENDPOINT_SETTINGS.variantName,
+      dataCaptureSamplingPercentage: env.dataCaptureSamplingPercentage ?? DEFAULT_ENDPOINT_SETTINGS.dataCaptureSamplingPercentage,
+    },
   };
 }
 

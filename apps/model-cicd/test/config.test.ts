@@ -167,7 +167,51 @@ describe('optional parameters', () => {
   });
 });
 
+describe('endpoint settings per deploy environment (issue 10)', () => {
+  it('defaults every environment, and the build environment deployed first, to one ml.m5.xlarge', () => {
+    const { config } = load(PARAMETERS);
+    for (const env of config.groups.flatMap((g) => g.deployEnvironments)) {
+      expect(env.endpoint).toEqual({ instanceType: 'ml.m5.xlarge', instanceCount: 1, variantName: 'AllTraffic', dataCaptureSamplingPercentage: 0 });
+    }
+  });
+
+  it('takes each environment its own settings, as numbers or as Seedfarmer-style text', () => {
+    const sized = withGroups(PARAMETERS.deployment_groups[0], {
+      ...group,
+      deployEnvironments: [
+        { ...group.deployEnvironments[0], instanceType: 'ml.c6i.large' },
+        { ...group.deployEnvironments[1], instanceType: 'ml.g5.2xlarge', instanceCount: '3', variantName: 'Blue', dataCaptureSamplingPercentage: 25 },
+      ],
+    });
+    const { config } = load(sized);
+    expect(config.groups[1].deployEnvironments.map((e) => [e.name, e.endpoint])).toEqual([
+      ['preprod', { instanceType: 'ml.c6i.large', instanceCount: 1, variantName: 'AllTraffic', dataCaptureSamplingPercentage: 0 }],
+      ['prod', { instanceType: 'ml.g5.2xlarge', instanceCount: 3, variantName: 'Blue', dataCaptureSamplingPercentage: 25 }],
+    ]);
+  });
+
+  it.each([
+    ['instanceType', 'ml.m5large', /expected an ML instance type ml.<family>.<size>/],
+    ['instanceType', 'ml.q9.large', /unknown instance family "q9"/],
+    ['instanceCount', 0, /between 1 and 100/],
+    ['instanceCount', 'two', /between 1 and 100/],
+    ['variantName', 'all traffic', /1-63 letters, digits and single hyphens/],
+    ['dataCaptureSamplingPercentage', 101, /between 0 and 100/],
+  ])('fails when %s is %j, naming the field path', (field, value, message) => {
+    const bad = withGroups(PARAMETERS.deployment_groups[0], { ...group, deployEnvironments: [{ ...group.deployEnvironments[0], [field]: value }] });
+    const found = problems(bad);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(new RegExp(`^deployment_groups\\[1\\]\\.deployEnvironments\\[0\\]\\.${field}: .*${message.source}`));
+  });
+});
+
 describe('one-phase validation (issue 8 item 6)', () => {
+  it('reports a bad instance type of a deploy environment and a VPC given by halves in one error', () => {
+    const bad = withGroups({ ...group, deployEnvironments: [{ ...group.deployEnvironments[0], instanceType: 'ml.m5large' }] });
+    const error = catchConfigError(() => loadAsMain({ ...bad, vpc_security_group_ids_parameter: '/network/sgs' }));
+    expect(error.issues.map((i) => i.path)).toEqual(['deployment_groups[0].deployEnvironments[0].instanceType', 'vpc_subnet_ids_parameter']);
+  });
+
   it('reports a bad deploy environment type and a VPC given by halves in one error', () => {
     const bad = withGroups({ ...group, deployEnvironments: [{ ...group.deployEnvironments[0], type: 'production' }] });
     const error = catchConfigError(() => loadAsMain({ ...bad, vpc_subnet_ids_parameter: '/network/subnets' }));

@@ -38,6 +38,7 @@ export type {
   ResourceNameOptions,
 } from './primitives';
 
+export { endpointVariantName, HOSTING_INSTANCE_FAMILIES, hostingInstanceType } from './endpoint';
 export { loadModuleConfig, normalizeParameterName } from './loader';
 export { defineResolver } from './cross-field';
 export type { CrossFieldChecks, ModuleResolver, ModuleResolverFunction } from './cross-field';
