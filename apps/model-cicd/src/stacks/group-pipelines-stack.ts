@@ -436,7 +436,9 @@ export class GroupPipelinesStack extends Stack {
 function environmentSettingsDir(group: DeploymentGroup): string {
   const dir = mkdtempSync(join(tmpdir(), 'model-cicd-settings-'));
   for (const env of group.deployEnvironments) {
-    writeFileSync(join(dir, `${env.name}-config.json`), `${JSON.stringify({ ...DEFAULT_ENVIRONMENT_SETTINGS, Tags: { 'deployment-group': group.name } }, null, 2)}\n`);
+    const { instanceType, instanceCount, variantName, dataCaptureSamplingPercentage } = env.endpoint;
+    const settings = { InstanceType: instanceType, InstanceCount: instanceCount, VariantName: variantName, DataCaptureSamplingPercentage: dataCaptureSamplingPercentage };
+    writeFileSync(join(dir, `${env.name}-config.json`), `${JSON.stringify({ ...settings, Tags: { 'deployment-group': group.name } }, null, 2)}\n`);
   }
   mkdirSync(join(dir, 'test'));
   writeFileSync(join(dir, TEST_DEFINITION), `${JSON.stringify({ contentType: 'text/csv', payload: '0.5,0.1,0.2,0.3' }, null, 2)}\n`);
