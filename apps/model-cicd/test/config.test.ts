@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AssetStaging } from 'aws-cdk-lib';
 import { loadModuleConfig } from '@sagemaker-mlops/config';
 import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION, seedfarmerEnv } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import { groupNames, modelCicdParameters, resolveModelCicdConfig } from '../src/config';
-import { CONNECTION_ARN, env, load, PARAMETERS } from './fixtures';
+import { CONNECTION_ARN, env, load, PARAMETERS, synth } from './fixtures';
 
 /** Loads as main.ts does: schema and cross-field checks in one phase. */
 const loadAsMain = (parameters: Record<string, unknown>) =>
@@ -188,6 +189,31 @@ describe('endpoint settings per deploy environment (issue 10)', () => {
       ['preprod', { instanceType: 'ml.c6i.large', instanceCount: 1, variantName: 'AllTraffic', dataCaptureSamplingPercentage: 0 }],
       ['prod', { instanceType: 'ml.g5.2xlarge', instanceCount: 3, variantName: 'Blue', dataCaptureSamplingPercentage: 25 }],
     ]);
+  });
+
+  it("writes each environment's settings into the <environment>-config.json its deploy action's template configuration is built from", () => {
+    const sized = withGroups(PARAMETERS.deployment_groups[0], {
+      ...group,
+      deployEnvironments: [group.deployEnvironments[0], { ...group.deployEnvironments[1], instanceType: 'ml.c6i.xlarge', instanceCount: 2, dataCaptureSamplingPercentage: 10 }],
+    });
+    const { app } = synth(sized);
+    // The settings asset of each group's deploy pipeline: what its Build step reads per environment.
+    const files = new Map<string, unknown>();
+    for (const staging of app.node.findAll().filter((c): c is AssetStaging => c instanceof AssetStaging && c.node.scope?.node.id === 'EnvironmentSettings')) {
+      for (const file of readdirSync(staging.sourcePath).filter((f) => f.endsWith('-config.json'))) {
+        const content = JSON.parse(readFileSync(join(staging.sourcePath, file), 'utf8')) as { Tags: Record<string, string> };
+        files.set(`${content.Tags['deployment-group']}/${file}`, content);
+      }
+    }
+    expect(files.get('production/prod-config.json')).toEqual({
+      InstanceType: 'ml.c6i.xlarge',
+      InstanceCount: 2,
+      VariantName: 'AllTraffic',
+      DataCaptureSamplingPercentage: 10,
+      Tags: { 'deployment-group': 'production' },
+    });
+    expect(files.get('production/preprod-config.json')).toMatchObject({ InstanceType: 'ml.m5.xlarge', InstanceCount: 1, DataCaptureSamplingPercentage: 0 });
+    expect(files.get('experiment/exp-train-config.json')).toMatchObject({ InstanceType: 'ml.m5.xlarge', InstanceCount: 1 });
   });
 
   it.each([
