@@ -91,7 +91,8 @@ export class LatestApprovedPackageStep extends Construct {
     const versionsArn = stack.formatArn({ service: 'sagemaker', ...where, resource: 'model-package', resourceName: `${group}/*` });
     const elsewhere = (props.account !== undefined && props.account !== stack.account) || (props.region !== undefined && props.region !== stack.region);
 
-    this.tool = new BundledTool(this, 'Tool', { bundleDir: bundlePath('endpoint-build') });
+    // Named after the tool, so that its project's logical id names it (EndpointBuildProject).
+    this.tool = new BundledTool(this, 'EndpointBuild', { bundleDir: bundlePath('endpoint-build') });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
       description: props.roleDescription ?? `Finds the latest approved package of ${group} and writes the endpoint parameters`,
