@@ -1,4 +1,4 @@
-import { Aws, CfnCapabilities, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnCapabilities, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -9,29 +9,29 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import {
   acknowledgeGrantWildcards,
   acknowledgePipelineArtifactGrants,
+  ApprovalGate,
+  ApprovalTopic,
   BundledTool,
+  crossAccountDeployAction,
   EncryptionKey,
   endpointName,
   endpointTestRoleName,
+  LATEST_APPROVED_VARIABLES,
+  LatestApprovedPackageStep,
   onlyResourcesOf,
   recordTargetRegions,
+  RepositorySource,
   SecureBucket,
 } from '@sagemaker-mlops/constructs';
-import { codeCommitBranchPush, DeadLetterQueue, gitPushTrigger, modelPackageStateChange } from '@sagemaker-mlops/events';
-import { cdkBootstrapRole, cdkBootstrapRoleArn } from '@sagemaker-mlops/iam';
-import { bundlePath, PIPELINE_VARIABLES_FILE } from '@sagemaker-mlops/registry';
+import type { EndpointTemplate, SourceRepository } from '@sagemaker-mlops/constructs';
+import { DeadLetterQueue, modelPackageStateChange } from '@sagemaker-mlops/events';
+import { bundlePath } from '@sagemaker-mlops/registry';
 import { Construct } from 'constructs';
 import type { EndpointDeployConfig, StageSettings } from '../config';
 import { derivedNames } from '../config';
-/** The folder, relative to the primary source, the build tool writes its files to. */
-const BUILD_OUTPUT_DIR = 'build-output';
-/** The variables the Build action exports (namespace `Build`). */
-const EXPORTED_VARIABLES = ['MODEL_PACKAGE_ARN', 'MODEL_PACKAGE_VERSION', 'MODEL_PACKAGE_GROUP'];
-import type { EndpointTemplate } from '@sagemaker-mlops/constructs';
 
 /** Stage and action names of the pipeline, in order. */
 export const PIPELINE_LAYOUT = {
@@ -70,6 +70,8 @@ export class EndpointDeployPipeline extends Construct {
   public readonly pipeline: codepipeline.Pipeline;
   /** Encrypts the artifacts, logs, notifications and dead letters. */
   public readonly key: kms.Key;
+  /** The Build step: finds the latest approved package and writes each stage's endpoint parameters. */
+  public readonly build: LatestApprovedPackageStep;
   public readonly buildProject: codebuild.PipelineProject;
   public readonly testProject: codebuild.PipelineProject;
   /** The role of the staging test; the endpoint stack's test role trusts exactly this role. */
@@ -108,7 +110,6 @@ export class EndpointDeployPipeline extends Construct {
 
     // Artifacts.
     const sourceOutput = new codepipeline.Artifact('Source');
-    const buildToolOutput = new codepipeline.Artifact('BuildTool');
     const testToolOutput = new codepipeline.Artifact('TestTool');
     const templateOutput = new codepipeline.Artifact('Template');
     const buildOutput = new codepipeline.Artifact('BuildOutput');
@@ -116,71 +117,30 @@ export class EndpointDeployPipeline extends Construct {
 
     // Source.
     const branch = config.repository.branch;
-    let sourceAction: codepipeline.IAction;
-    if (props.repository) {
-      sourceAction = new actions.CodeCommitSourceAction({
-        actionName: 'DeployRepository',
-        repository: props.repository,
-        branch,
-        output: sourceOutput,
-        // The push rule below starts the pipeline: one rule we own, with retries and a DLQ.
-        trigger: actions.CodeCommitTrigger.NONE,
-      });
-    } else {
-      if (config.repository.type !== 'codeconnections') throw new Error('A CodeCommit configuration needs the created repository');
-      const [owner, ...rest] = config.repository.ownerAndName.split('/');
-      sourceAction = new actions.CodeStarConnectionsSourceAction({
-        actionName: 'DeployRepository',
-        connectionArn: config.repository.connectionArn,
-        owner,
-        repo: rest.join('/'),
-        branch,
-        output: sourceOutput,
-      });
-    }
-    const buildTool = new BundledTool(this, 'BuildTool', { bundleDir: bundlePath('endpoint-build') });
+    const repo = config.repository;
+    let repository: SourceRepository;
+    if (props.repository) repository = { host: 'codecommit', repository: props.repository };
+    else if (repo.type === 'codeconnections') repository = { host: 'codeconnections', connectionArn: repo.connectionArn, ownerAndName: repo.ownerAndName };
+    else throw new Error('A CodeCommit configuration needs the created repository');
+    const source = new RepositorySource(this, 'Source', {
+      repository,
+      branch,
+      output: sourceOutput,
+      actionName: 'DeployRepository',
+    });
     const testTool = new BundledTool(this, 'TestTool', { bundleDir: bundlePath('endpoint-test') });
 
     // Build.
-    const buildRole = new iam.Role(this, 'BuildRole', {
-      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
-      description: `Finds the latest approved package of ${config.modelPackageGroupName} and writes the endpoint parameters`,
-    });
-    buildRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadModelRegistry',
-        actions: ['sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages', 'sagemaker:DescribeModelPackage'],
-        resources: [
-          stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: config.modelPackageGroupName }),
-          stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${config.modelPackageGroupName}/*` }),
-        ],
-      }),
-    );
-    this.buildProject = buildTool.project('BuildProject', {
-      toolInput: buildToolOutput.artifactName!,
+    this.build = new LatestApprovedPackageStep(this, 'Build', {
+      modelPackageGroupName: config.modelPackageGroupName,
+      stageNames: config.stages.map((s) => s.name),
+      projectName: config.projectName,
+      projectId: config.projectId,
       encryptionKey: key,
-      role: buildRole,
-      timeout: Duration.minutes(15),
-      outputFiles: ['*.json'],
-      outputBaseDirectory: BUILD_OUTPUT_DIR,
-      // The approval message names the model version through these (namespace `Build`).
-      exportedVariables: { names: EXPORTED_VARIABLES, file: `${BUILD_OUTPUT_DIR}/${PIPELINE_VARIABLES_FILE}` },
-      environmentVariables: {
-        OUTPUT_DIR: { value: BUILD_OUTPUT_DIR },
-        MODEL_PACKAGE_GROUP_NAME: { value: config.modelPackageGroupName },
-        STAGES: { value: JSON.stringify(config.stages.map((s) => s.name)) },
-        SAGEMAKER_PROJECT_NAME: { value: config.projectName },
-        SAGEMAKER_PROJECT_ID: { value: config.projectId },
-      },
+      roleDescription: `Finds the latest approved package of ${config.modelPackageGroupName} and writes the endpoint parameters`,
     });
-    const buildAction = new actions.CodeBuildAction({
-      actionName: 'BuildEndpointParameters',
-      project: this.buildProject,
-      input: sourceOutput,
-      extraInputs: [buildToolOutput],
-      outputs: [buildOutput],
-      variablesNamespace: 'Build',
-    });
+    this.buildProject = this.build.project;
+    const buildAction = this.build.action({ actionName: 'BuildEndpointParameters', input: sourceOutput, output: buildOutput });
 
     // TestStaging.
     const staging = config.stages[0];
@@ -236,23 +196,25 @@ export class EndpointDeployPipeline extends Construct {
 
     // Approve.
     if (config.approvalEmailAddresses.length > 0) {
-      this.approvalTopic = new sns.Topic(this, 'ApprovalTopic', {
+      this.approvalTopic = new ApprovalTopic(this, 'ApprovalTopic', {
         displayName: `Approve the prod deployment of ${config.projectName}`,
-        masterKey: key,
-        enforceSSL: true,
-      });
-      // The approval action publishes with its own role, which grantPublish lets use the key.
-      for (const address of config.approvalEmailAddresses) this.approvalTopic.addSubscription(new subscriptions.EmailSubscription(address));
+        encryptionKey: key,
+        emailAddresses: config.approvalEmailAddresses,
+      }).topic;
     }
-    const approveAction = new actions.ManualApprovalAction({
+    // The approver may approve this one action and see where the pipeline is; nothing more.
+    const approval = new ApprovalGate(this, 'Approval', {
       actionName: PIPELINE_LAYOUT.approveAction,
-      additionalInformation:
-        `Deploy version #{Build.MODEL_PACKAGE_VERSION} of model package group ${config.modelPackageGroupName} ` +
-        `(#{Build.MODEL_PACKAGE_ARN}) of project ${config.projectName} to prod (${describeTargets(config.stages[1])}). ` +
+      message:
+        `Deploy version ${LATEST_APPROVED_VARIABLES.modelPackageVersion} of model package group ${config.modelPackageGroupName} ` +
+        `(${LATEST_APPROVED_VARIABLES.modelPackageArn}) of project ${config.projectName} to prod (${describeTargets(config.stages[1])}). ` +
         `It passed TestStaging in ${describeTargets(staging)}.`,
-      externalEntityLink: modelPackageConsoleLink(config, '#{Build.MODEL_PACKAGE_VERSION}'),
+      externalEntityLink: modelPackageConsoleLink(config, LATEST_APPROVED_VARIABLES.modelPackageVersion),
       notificationTopic: this.approvalTopic,
+      approverRoleName: names.approverRoleName,
+      approverRoleDescription: `Approves or rejects the prod deployment of ${config.projectName} (${names.pipelineName})`,
     });
+    this.approverRole = approval.approverRole!;
 
     // The pipeline.
     this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
@@ -264,33 +226,15 @@ export class EndpointDeployPipeline extends Construct {
       stages: [
         {
           stageName: PIPELINE_LAYOUT.source,
-          actions: [sourceAction, buildTool.sourceAction(buildToolOutput, 'BuildTool'), testTool.sourceAction(testToolOutput, 'TestTool'), props.template.sourceAction(templateOutput)],
+          actions: [source.action, this.build.sourceAction('BuildTool'), testTool.sourceAction(testToolOutput, 'TestTool'), props.template.sourceAction(templateOutput)],
         },
         { stageName: PIPELINE_LAYOUT.build, actions: [buildAction] },
         { stageName: PIPELINE_LAYOUT.deployStaging, actions: [this.deployAction(staging, props.template, templateOutput, buildOutput)] },
         { stageName: PIPELINE_LAYOUT.testStaging, actions: [testAction] },
-        { stageName: PIPELINE_LAYOUT.approve, actions: [approveAction] },
+        { stageName: PIPELINE_LAYOUT.approve, actions: [approval.action] },
         { stageName: PIPELINE_LAYOUT.deployProd, actions: [this.deployAction(config.stages[1], props.template, templateOutput, buildOutput)] },
       ],
-      triggers: props.repository ? undefined : [gitPushTrigger({ sourceAction, branches: [branch] })],
     });
-
-    // The approver may approve this one action and see where the pipeline is; nothing more.
-    this.approverRole = new iam.Role(this, 'ApproverRole', {
-      roleName: names.approverRoleName,
-      assumedBy: new iam.AccountRootPrincipal(),
-      description: `Approves or rejects the prod deployment of ${config.projectName} (${this.pipeline.pipelineName})`,
-    });
-    this.approverRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ApproveProdDeployment',
-        actions: ['codepipeline:PutApprovalResult'],
-        resources: [`${this.pipeline.pipelineArn}/${PIPELINE_LAYOUT.approve}/${PIPELINE_LAYOUT.approveAction}`],
-      }),
-    );
-    this.approverRole.addToPolicy(
-      new iam.PolicyStatement({ sid: 'ReadPipelineState', actions: ['codepipeline:GetPipelineState'], resources: [this.pipeline.pipelineArn] }),
-    );
 
     // Triggers.
     // EventBridge may encrypt with the key, and send to the queue, for these rules only (allowDeliveriesFrom).
@@ -310,15 +254,11 @@ export class EndpointDeployPipeline extends Construct {
       targets: [target()],
     });
     this.deadLetterQueue.allowDeliveriesFrom(this.modelPackageStateRule);
-    if (props.repository) {
-      this.repositoryPushRule = new events.Rule(this, 'RepositoryPushRule', {
-        ruleName: ruleName('repo-push'),
-        description: `Deploys when branch ${branch} of ${props.repository.repositoryName} changes`,
-        eventPattern: codeCommitBranchPush({ repositoryArn: props.repository.repositoryArn, branches: [branch] }),
-        targets: [target()],
-      });
-      this.deadLetterQueue.allowDeliveriesFrom(this.repositoryPushRule);
-    }
+    this.repositoryPushRule = source.triggerOnPush(this.pipeline, {
+      ruleName: ruleName('repo-push'),
+      description: `Deploys when branch ${branch} of ${props.repository?.repositoryName} changes`,
+      deadLetterQueue: this.deadLetterQueue,
+    });
 
     acknowledgePipelineArtifactGrants(this.pipeline);
     acknowledgeGrantWildcards(stack, [
@@ -331,7 +271,6 @@ export class EndpointDeployPipeline extends Construct {
           'CloudFormation assigns, and Describe*/GetTemplate* are the read actions of that one stack.',
       },
     ]);
-    this.acknowledgeFindings(buildRole);
   }
 
   /** The deploy action of one stage: a CloudFormation action for one account of this region, else a StackSet. */
@@ -341,7 +280,6 @@ export class EndpointDeployPipeline extends Construct {
     templateOutput: codepipeline.Artifact,
     buildOutput: codepipeline.Artifact,
   ): codepipeline.IAction {
-    const stack = Stack.of(this);
     const config = this.config;
     const names = derivedNames(config.projectName, config.projectId);
     const stackName = names.stackName(stage.name);
@@ -349,34 +287,18 @@ export class EndpointDeployPipeline extends Construct {
     const idPrefix = stage.name === 'staging' ? 'Staging' : 'Prod';
 
     if (stage.deployment === 'cloudformation' && stage.targets.kind === 'accounts') {
-      const account = stage.targets.accounts[0];
-      const other = account !== stack.account;
-      const role = (kind: 'deploy' | 'cfn-exec', idSuffix: string) =>
-        cdkBootstrapRole(this, `${idPrefix}${idSuffix}`, { account, region: stage.region, kind, qualifier: config.cdkBootstrapQualifier });
-      // The action's Configuration.RoleArn with the partition of the configuration rather than a
-      // reference to AWS::Partition: cfn-lint validates that field as a role ARN and fails (E3703) on
-      // the Fn::Join a partition reference renders to. Stages never cross partitions (configuration).
-      const cfnExecRoleArn = cdkBootstrapRoleArn(this, { account, region: stage.region, kind: 'cfn-exec', qualifier: config.cdkBootstrapQualifier });
-      const cfnExecRole = iam.Role.fromRoleArn(this, `${idPrefix}CfnExecRole`, cfnExecRoleArn.replace(stack.partition, config.partition), {
-        mutable: false,
-      });
-      return new actions.CloudFormationCreateUpdateStackAction({
+      return crossAccountDeployAction(this, idPrefix, {
         actionName: 'DeployEndpoint',
         stackName,
         templatePath,
         templateConfiguration: buildOutput.atPath(`${stage.name}-template-configuration.json`),
-        adminPermissions: false,
-        cfnCapabilities: [CfnCapabilities.NAMED_IAM],
-        // In another account the action runs as that account's CDK deploy role, which the account
-        // trusts through `cdk bootstrap --trust`; CloudFormation then uses its cfn-exec role.
-        role: other ? role('deploy', 'DeployRole') : undefined,
-        deploymentRole: cfnExecRole,
-        account: other ? account : undefined,
-        // Staging only: a stack whose first create failed is ROLLBACK_COMPLETE and can only be deleted, so
-        // CREATE_UPDATE would fail every later run until someone deletes it; REPLACE_ON_FAILURE deletes and
-        // recreates it ("Action mode", AWS CloudFormation configuration properties reference for CodePipeline,
-        // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/continuous-delivery-codepipeline-action-reference.html). Prod keeps
-        // CREATE_UPDATE: a prod endpoint is never deleted by the pipeline.
+        account: stage.targets.accounts[0],
+        region: stage.region,
+        // Stages never cross partitions (configuration).
+        partition: config.partition,
+        qualifier: config.cdkBootstrapQualifier,
+        capabilities: [CfnCapabilities.NAMED_IAM],
+        // Staging only: a failed first create is replaced on the next run; a prod endpoint is never deleted by the pipeline.
         replaceOnFailure: stage.name === 'staging',
       });
     }
@@ -442,16 +364,6 @@ export class EndpointDeployPipeline extends Construct {
     );
     this.adminRole = role;
     return role;
-  }
-
-  private acknowledgeFindings(buildRole: iam.Role) {
-    const stack = Stack.of(this);
-    const group = this.config.modelPackageGroupName;
-    const policy = buildRole.node.findChild('DefaultPolicy').node.defaultChild!;
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:${stack.region}:${stack.account}:model-package/${group}/*]`,
-      reason: 'Every version of the one model package group: the latest approved version changes with every approval.',
-    });
   }
 }
 

@@ -1,7 +1,14 @@
 import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { endpointExecutionRoleName, endpointTestRoleName, EndpointTemplate, EndpointVpcConfig, ModelRegistryAccess } from '@sagemaker-mlops/constructs';
+import {
+  endpointExecutionRoleName,
+  endpointTestRoleName,
+  EndpointTemplate,
+  EndpointVpcConfig,
+  ModelRegistryAccess,
+  seededCodeCommitRepository,
+} from '@sagemaker-mlops/constructs';
 import { Construct } from 'constructs';
 import { derivedNames, EndpointDeployConfig, StageSettings } from '../config';
 import { EndpointDeployPipeline } from '../constructs/deploy-pipeline';
@@ -45,10 +52,11 @@ export class EndpointDeployStack extends Stack {
 
     if (config.repository.type === 'codecommit') {
       if (!props.seedCodeDir) throw new Error('EndpointDeployStack: seedCodeDir is required to create the CodeCommit repository');
-      this.repository = new codecommit.Repository(this, 'DeployRepository', {
+      this.repository = seededCodeCommitRepository(this, 'DeployRepository', {
         repositoryName: config.repository.name,
         description: `Endpoint deployment configuration of SageMaker project ${config.projectName} (${config.projectId})`,
-        code: codecommit.Code.fromDirectory(props.seedCodeDir, config.repository.branch),
+        seedCodeDir: props.seedCodeDir,
+        branch: config.repository.branch,
       });
     }
 
