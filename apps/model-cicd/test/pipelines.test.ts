@@ -1,5 +1,5 @@
 import { Template, Match, Capture } from 'aws-cdk-lib/assertions';
-import { matchesEventPattern, sampleModelPackageStateChange } from '@sagemaker-mlops/events';
+import { matchesEventPattern, sampleCodeCommitReferenceUpdated, sampleModelPackageStateChange } from '@sagemaker-mlops/events';
 import { MODEL_REGISTRY_WRITE_ACTIONS } from '@sagemaker-mlops/iam';
 import { DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -185,5 +185,63 @@ describe('names', () => {
     const stackNames = twins.config.groups[0].deployEnvironments.map((e) => envs.endpointStackName(e));
     expect(new Set(stackNames).size).toBe(stackNames.length);
     expect(twins.stages[0].buildAccount.stackName).not.toBe(twins.stages[1].buildAccount.stackName);
+  });
+});
+
+describe('the gates and triggers of the shared delivery blocks', () => {
+  const statementsOfRole = (template: Template, roleId: string) =>
+    Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+  it('gives each approval its own approver role, which may approve only that environment\'s action and read the pipeline state', () => {
+    const pipelines = stack.stages[1].pipelines;
+    const template = tooling();
+    expect(Object.keys(pipelines.approverRoles)).toEqual(['preprod', 'prod']);
+    const pipelineId = pipelines.getLogicalId(pipelines.deployPipeline.node.defaultChild as never);
+    for (const env of ['preprod', 'prod']) {
+      const roleId = pipelines.getLogicalId(pipelines.approverRoles[env].node.defaultChild as never);
+      const statements = statementsOfRole(template, roleId);
+      expect(statements.map((s) => s.Action)).toEqual(['codepipeline:PutApprovalResult', 'codepipeline:GetPipelineState']);
+      const approve = JSON.stringify(statements[0].Resource);
+      expect(approve).toContain(`{"Ref":"${pipelineId}"}`);
+      expect(approve).toContain(`/Deploy-${env}/Approve"`);
+      expect(template.findOutputs(`ApproverRoleArn${env}`)[`ApproverRoleArn${env}`].Value).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    }
+    // No approval, no approver: the dev environments of the experiment group.
+    expect(stack.stages[0].pipelines.approverRoles).toEqual({});
+  });
+
+  it('CodeConnections: the build pipeline starts on a push to the group\'s branch through a V2 git trigger', () => {
+    const names = stack.config.groups[1].names;
+    tooling().hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Name: names.buildPipeline,
+      Triggers: [{ ProviderType: 'CodeStarSourceConnection', GitConfiguration: { SourceActionName: 'ModelBuildRepository', Push: [{ Branches: { Includes: ['main'] } }] } }],
+    });
+    expect(stack.stages[1].pipelines.buildPushRule).toBeUndefined();
+  });
+
+  it('CodeCommit: the build pipeline starts on a push to the group\'s branch through one rule with retries and a dead-letter queue, and never polls', () => {
+    const { stack: cc } = synth({ ...PARAMETERS, model_build_repo: { host: 'codecommit', name: 'model-build' } });
+    const pipelines = cc.stages[1].pipelines;
+    const template = Template.fromStack(pipelines);
+    const names = cc.config.groups[1].names;
+    const [source] = stagesOf(template, names.buildPipeline);
+    expect(source.Actions[0]).toMatchObject({ ActionTypeId: { Provider: 'CodeCommit' }, Configuration: { BranchName: 'main', PollForSourceChanges: false } });
+    const pattern = new Capture();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: `${names.prefix}-build-push`,
+      EventPattern: pattern,
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 } })],
+    });
+    const repositoryArn = `arn:aws:codecommit:${DUMMY_REGION}:${DUMMY_ACCOUNTS.tooling}:model-build`;
+    // The pattern names the imported repository's ARN; the sample event carries it resolved.
+    expect(JSON.stringify(pattern.asObject().resources)).toContain(':codecommit:');
+    const p = { ...pattern.asObject(), resources: [repositoryArn] };
+    const push = (branch: string) => sampleCodeCommitReferenceUpdated({ account: DUMMY_ACCOUNTS.tooling, region: DUMMY_REGION, repositoryArn, branch });
+    expect(matchesEventPattern(p, push('main'))).toBe(true);
+    expect(matchesEventPattern(p, push('dev'))).toBe(false);
+    // Only our rules: no rule the source action would have created without a dead-letter queue.
+    for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) expect(rule.Properties.Targets[0].DeadLetterConfig).toBeDefined();
   });
 });

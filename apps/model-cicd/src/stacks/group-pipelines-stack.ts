@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Arn, Aws, CfnCapabilities, CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Arn, Aws, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -12,33 +12,36 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import {
   acknowledgeGrantWildcards,
   acknowledgePipelineArtifactGrants,
+  ApprovalGate,
+  ApprovalTopic,
   assetSourceAction,
   BundledTool,
+  crossAccountDeployAction,
   EncryptionKey,
   endpointName,
   endpointTestRoleName,
   EndpointTemplate,
+  LATEST_APPROVED_VARIABLES,
+  LatestApprovedPackageStep,
   nagNotation,
   nagReferencePrefix,
   onlyResourcesOf,
   recordTargetRegions,
+  RepositorySource,
   SecureBucket,
 } from '@sagemaker-mlops/constructs';
+import type { SourceRepository } from '@sagemaker-mlops/constructs';
 import { CrossAccountEventBus, DeadLetterQueue, modelPackageStateChange } from '@sagemaker-mlops/events';
-import { cdkBootstrapRole, cdkBootstrapRoleArn } from '@sagemaker-mlops/iam';
-import { bundlePath, PIPELINE_VARIABLES_FILE } from '@sagemaker-mlops/registry';
+import { bundlePath } from '@sagemaker-mlops/registry';
 import { Construct } from 'constructs';
 import type { DeployEnvironment, DeploymentGroup, ModelCicdConfig } from '../config';
 import { DEPLOY_TRIGGER_STATUSES } from './build-account-stack';
 import { importReplicationBuckets, replicationBucketName } from './replication-stack';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
-const BUILD_OUTPUT_DIR = 'build-output';
-const EXPORTED_VARIABLES = ['MODEL_PACKAGE_ARN', 'MODEL_PACKAGE_VERSION', 'MODEL_PACKAGE_GROUP'];
 const TEST_DEFINITION = 'test/staging-test.json';
 
 /** The endpoint settings of every environment until the configuration offers them: the reference's one `ml.m5.xlarge`. */
@@ -74,6 +77,10 @@ export class GroupPipelinesStack extends Stack {
   public readonly template: EndpointTemplate;
   public readonly testRole: iam.Role;
   public readonly approvalTopic?: sns.Topic;
+  /** Environment name -> the role that may approve (or reject) the deployment to it; environments with an approval only. */
+  public readonly approverRoles: Record<string, iam.Role> = {};
+  /** Only for a CodeCommit model build repository; CodeConnections pushes start the build pipeline through its git trigger. */
+  public readonly buildPushRule?: events.Rule;
   private readonly config: ModelCicdConfig;
   private readonly group: DeploymentGroup;
 
@@ -93,9 +100,18 @@ export class GroupPipelinesStack extends Stack {
     key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Aws.REGION}.${Aws.URL_SUFFIX}`));
     const accessLogs = config.s3AccessLogsBucketArn ? s3.Bucket.fromBucketArn(this, 'AccessLogs', config.s3AccessLogsBucketArn) : undefined;
 
+    // EventBridge may encrypt with the key, and send to the queue, for the trigger rules only (allowDeliveriesFrom).
+    const deadLetters = new DeadLetterQueue(this, 'TriggerDeadLetterQueue', { encryptionKey: key });
+
     // ---- Build pipeline ----
     const buildArtifacts = new SecureBucket(this, 'BuildArtifacts', { encryptionKey: key, retainOnDelete: false, serverAccessLogsBucket: accessLogs }).bucket;
     const source = new codepipeline.Artifact('ModelBuildSource');
+    const modelBuildSource = new RepositorySource(this, 'ModelBuildSource', {
+      repository: this.modelBuildRepository(),
+      branch: group.sourceBranch,
+      output: source,
+      actionName: 'ModelBuildRepository',
+    });
     const toolingRoleArn = this.formatArn({ service: 'iam', region: '', account: build.account, resource: 'role', resourceName: names.toolingAccessRole });
     const buildRole = new iam.Role(this, 'ModelBuildRole', {
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
@@ -133,12 +149,18 @@ export class GroupPipelinesStack extends Stack {
       artifactBucket: buildArtifacts,
       restartExecutionOnUpdate: false,
       stages: [
-        { stageName: 'Source', actions: [this.modelBuildSource(source)] },
+        { stageName: 'Source', actions: [modelBuildSource.action] },
         {
           stageName: 'Build',
           actions: [new actions.CodeBuildAction({ actionName: 'StartModelBuild', project: this.buildProject, input: source })],
         },
       ],
+    });
+    // One rule of ours, with retries and a DLQ, rather than the source action's own (CodeCommit); a git trigger (CodeConnections).
+    this.buildPushRule = modelBuildSource.triggerOnPush(this.buildPipeline, {
+      ruleName: `${names.prefix}-build-push`,
+      description: `Starts the model build of ${group.name} on a push to ${group.sourceBranch}`,
+      deadLetterQueue: deadLetters,
     });
     acknowledgePipelineArtifactGrants(this.buildPipeline);
 
@@ -174,50 +196,23 @@ export class GroupPipelinesStack extends Stack {
       vpc: config.vpc && { subnetIdsParameterName: config.vpc.subnetIdsParameter, securityGroupIdsParameterName: config.vpc.securityGroupIdsParameter },
     });
 
-    const buildTool = new BundledTool(this, 'EndpointBuildTool', { bundleDir: bundlePath('endpoint-build') });
     const testTool = new BundledTool(this, 'EndpointTestTool', { bundleDir: bundlePath('endpoint-test') });
     const settings = new assets.Asset(this, 'EnvironmentSettings', { path: environmentSettingsDir(group) });
     const settingsOutput = new codepipeline.Artifact('EnvironmentSettings');
-    const buildToolOutput = new codepipeline.Artifact('BuildTool');
     const testToolOutput = new codepipeline.Artifact('TestTool');
     const templateOutput = new codepipeline.Artifact('Template');
     const buildOutput = new codepipeline.Artifact('BuildOutput');
 
-    const groupArn = this.formatArn({ service: 'sagemaker', account: build.account, region: build.region, resource: 'model-package-group', resourceName: names.modelPackageGroup });
-    const lookupRole = new iam.Role(this, 'LatestApprovedRole', {
-      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
-      description: `Finds the latest approved version of ${names.modelPackageGroup} in ${build.account}`,
-    });
-    lookupRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadBuildAccountRegistry',
-        actions: ['sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages', 'sagemaker:DescribeModelPackage'],
-        resources: [
-          groupArn,
-          this.formatArn({ service: 'sagemaker', account: build.account, region: build.region, resource: 'model-package', resourceName: `${names.modelPackageGroup}/*` }),
-        ],
-      }),
-    );
-    Validations.of(lookupRole.node.findChild('DefaultPolicy').node.defaultChild!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagNotation(this.resolve(this.formatArn({ service: 'sagemaker', account: build.account, region: build.region, resource: 'model-package', resourceName: `${names.modelPackageGroup}/*` })))}]`,
-      reason: 'Every version of the one model package group: the latest approved version changes with every approval and rejection.',
-    });
-    const lookupProject = buildTool.project('LatestApprovedProject', {
-      toolInput: buildToolOutput.artifactName!,
+    // The group lives in the build account, which shares it read-only with this one: the step reads it by ARN.
+    const lookup = new LatestApprovedPackageStep(this, 'LatestApproved', {
+      modelPackageGroupName: names.modelPackageGroup,
+      account: build.account,
+      region: build.region,
+      stageNames: group.deployEnvironments.map((e) => e.name),
+      projectName: names.endpointProjectName,
+      projectId: names.endpointProjectId,
       encryptionKey: key,
-      role: lookupRole,
-      timeout: Duration.minutes(15),
-      outputFiles: ['*.json'],
-      outputBaseDirectory: BUILD_OUTPUT_DIR,
-      exportedVariables: { names: EXPORTED_VARIABLES, file: `${BUILD_OUTPUT_DIR}/${PIPELINE_VARIABLES_FILE}` },
-      environmentVariables: {
-        OUTPUT_DIR: { value: BUILD_OUTPUT_DIR },
-        // The group's ARN: it lives in the build account, which shares it read-only with this one.
-        MODEL_PACKAGE_GROUP_NAME: { value: groupArn },
-        STAGES: { value: JSON.stringify(group.deployEnvironments.map((e) => e.name)) },
-        SAGEMAKER_PROJECT_NAME: { value: names.endpointProjectName },
-        SAGEMAKER_PROJECT_ID: { value: names.endpointProjectId },
-      },
+      roleDescription: `Finds the latest approved version of ${names.modelPackageGroup} in ${build.account}`,
     });
     const testProject = testTool.project('EndpointTestProject', {
       role: this.testRole,
@@ -228,8 +223,11 @@ export class GroupPipelinesStack extends Stack {
     });
 
     if (config.approvalEmailAddresses.length > 0) {
-      this.approvalTopic = new sns.Topic(this, 'ApprovalTopic', { displayName: `Approve deployments of ${group.name}`, masterKey: key, enforceSSL: true });
-      for (const address of config.approvalEmailAddresses) this.approvalTopic.addSubscription(new subscriptions.EmailSubscription(address));
+      this.approvalTopic = new ApprovalTopic(this, 'ApprovalTopic', {
+        displayName: `Approve deployments of ${group.name}`,
+        encryptionKey: key,
+        emailAddresses: config.approvalEmailAddresses,
+      }).topic;
     }
 
     const stages: codepipeline.StageProps[] = [
@@ -237,23 +235,14 @@ export class GroupPipelinesStack extends Stack {
         stageName: DEPLOY_LAYOUT.source,
         actions: [
           assetSourceAction(settings, settingsOutput, 'EnvironmentSettings'),
-          buildTool.sourceAction(buildToolOutput, 'BuildTool'),
+          lookup.sourceAction('BuildTool'),
           testTool.sourceAction(testToolOutput, 'TestTool'),
           this.template.sourceAction(templateOutput),
         ],
       },
       {
         stageName: DEPLOY_LAYOUT.build,
-        actions: [
-          new actions.CodeBuildAction({
-            actionName: 'LatestApprovedVersion',
-            project: lookupProject,
-            input: settingsOutput,
-            extraInputs: [buildToolOutput],
-            outputs: [buildOutput],
-            variablesNamespace: 'Build',
-          }),
-        ],
+        actions: [lookup.action({ actionName: 'LatestApprovedVersion', input: settingsOutput, output: buildOutput })],
       },
       ...group.deployEnvironments.map((env) => this.environmentStage(env, { templateOutput, buildOutput, settingsOutput, testToolOutput, testProject })),
     ];
@@ -301,7 +290,6 @@ export class GroupPipelinesStack extends Stack {
     } else {
       this.eventBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     }
-    const deadLetters = new DeadLetterQueue(this, 'TriggerDeadLetterQueue', { encryptionKey: key });
     this.deployTriggerRule = new events.Rule(this, 'DeployTrigger', {
       ruleName: `${names.prefix}-deploy-trigger`,
       eventBus: this.eventBus,
@@ -312,6 +300,9 @@ export class GroupPipelinesStack extends Stack {
     deadLetters.allowDeliveriesFrom(this.deployTriggerRule);
 
     for (const [name, value] of Object.entries(this.outputs())) new CfnOutput(this, name, { value });
+    for (const [env, role] of Object.entries(this.approverRoles)) {
+      new CfnOutput(this, `ApproverRoleArn${env.replace(/[^A-Za-z0-9]/g, '')}`, { value: role.roleArn, description: `Approves or rejects deployments of ${group.name} to ${env}` });
+    }
   }
 
   /** The group's part of the module metadata. */
@@ -336,26 +327,12 @@ export class GroupPipelinesStack extends Stack {
     return `${this.group.names.prefix}-${env.name}`;
   }
 
-  private modelBuildSource(output: codepipeline.Artifact): codepipeline.IAction {
+  private modelBuildRepository(): SourceRepository {
     const repo = this.config.modelBuildRepo;
-    const branch = this.group.sourceBranch;
     if (repo.host === 'codecommit') {
-      return new actions.CodeCommitSourceAction({
-        actionName: 'ModelBuildRepository',
-        repository: codecommit.Repository.fromRepositoryName(this, 'ModelBuildRepository', repo.name),
-        branch,
-        output,
-      });
+      return { host: 'codecommit', repository: codecommit.Repository.fromRepositoryName(this, 'ModelBuildRepository', repo.name) };
     }
-    const [owner, ...rest] = repo.name.split('/');
-    return new actions.CodeStarConnectionsSourceAction({
-      actionName: 'ModelBuildRepository',
-      connectionArn: repo.connectionArn,
-      owner,
-      repo: rest.join('/'),
-      branch,
-      output,
-    });
+    return { host: 'codeconnections', connectionArn: repo.connectionArn, ownerAndName: repo.name };
   }
 
   private environmentStage(
@@ -370,41 +347,35 @@ export class GroupPipelinesStack extends Stack {
   ): codepipeline.StageProps {
     const names = this.group.names;
     const id = `${env.name.replace(/[^A-Za-z0-9]/g, '')}${this.group.deployEnvironments.indexOf(env)}`;
-    const other = env.account !== this.account;
-    const qualifier = this.config.cdkBootstrapQualifier;
-    const cfnExecRoleArn = cdkBootstrapRoleArn(this, { account: env.account, region: env.region, kind: 'cfn-exec', qualifier });
     const stageActions: codepipeline.IAction[] = [];
     let runOrder = 1;
     if (env.requireApproval) {
-      stageActions.push(
-        new actions.ManualApprovalAction({
-          actionName: DEPLOY_LAYOUT.approve,
-          runOrder: runOrder++,
-          additionalInformation:
-            `Deploy version #{Build.MODEL_PACKAGE_VERSION} of ${names.modelPackageGroup} (#{Build.MODEL_PACKAGE_ARN}) ` +
-            `to ${env.type} environment ${env.name} (account ${env.account}, ${env.region}).`,
-          notificationTopic: this.approvalTopic,
-        }),
-      );
+      const gate = new ApprovalGate(this, `${id}Approval`, {
+        actionName: DEPLOY_LAYOUT.approve,
+        runOrder: runOrder++,
+        message:
+          `Deploy version ${LATEST_APPROVED_VARIABLES.modelPackageVersion} of ${names.modelPackageGroup} (${LATEST_APPROVED_VARIABLES.modelPackageArn}) ` +
+          `to ${env.type} environment ${env.name} (account ${env.account}, ${env.region}).`,
+        notificationTopic: this.approvalTopic,
+        // Generated name: the environment's name may be too long for a role name next to the prefix.
+        approverRoleDescription: `Approves or rejects deployments of ${this.group.name} to ${env.name} (${names.deployPipeline})`,
+      });
+      this.approverRoles[env.name] = gate.approverRole!;
+      stageActions.push(gate.action);
     }
     stageActions.push(
-      new actions.CloudFormationCreateUpdateStackAction({
+      crossAccountDeployAction(this, id, {
         actionName: DEPLOY_LAYOUT.deploy,
         runOrder: runOrder++,
         stackName: this.endpointStackName(env),
         templatePath: io.templateOutput.atPath(this.template.templateFile),
         templateConfiguration: io.buildOutput.atPath(`${env.name}-template-configuration.json`),
-        adminPermissions: false,
-        cfnCapabilities: [CfnCapabilities.NAMED_IAM],
-        region: env.region === this.region ? undefined : env.region,
-        account: other ? env.account : undefined,
-        // In another account the action runs as that account's CDK deploy role (trusted through `cdk bootstrap --trust`),
-        // and CloudFormation as its cfn-exec role. The partition is the configuration's: cfn-lint validates
-        // RoleArn as a role ARN and fails (E3703) on a Fn::Join.
-        role: other ? cdkBootstrapRole(this, `${id}DeployRole`, { account: env.account, region: env.region, kind: 'deploy', qualifier }) : undefined,
-        deploymentRole: iam.Role.fromRoleArn(this, `${id}CfnExecRole`, cfnExecRoleArn.replace(this.partition, this.config.partition), { mutable: false }),
-        // Non-prod: a stack whose first create failed can only be deleted; REPLACE_ON_FAILURE deletes and recreates it
-        // ("Action mode", CloudFormation configuration reference for CodePipeline). Prod is never deleted by the pipeline.
+        account: env.account,
+        region: env.region,
+        // Environments never cross partitions (configuration).
+        partition: this.config.partition,
+        qualifier: this.config.cdkBootstrapQualifier,
+        // Non-prod: a failed first create is replaced on the next run; prod is never deleted by the pipeline.
         replaceOnFailure: env.type !== 'prod',
       }),
     );
@@ -417,7 +388,7 @@ export class GroupPipelinesStack extends Stack {
           input: io.settingsOutput,
           extraInputs: [io.testToolOutput],
           environmentVariables: {
-            MODEL_PACKAGE_ARN: { value: '#{Build.MODEL_PACKAGE_ARN}' },
+            MODEL_PACKAGE_ARN: { value: LATEST_APPROVED_VARIABLES.modelPackageArn },
             STAGE_ACCOUNTS: { value: JSON.stringify([env.account]) },
             STAGE_REGION: { value: env.region },
             ENDPOINT_NAME: { value: endpointName(names.endpointProjectName, names.endpointProjectId, env.name) },
