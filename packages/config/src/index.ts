@@ -41,6 +41,18 @@ export type {
 export { endpointVariantName, HOSTING_INSTANCE_FAMILIES, hostingInstanceType } from './endpoint';
 export { loadModuleConfig, normalizeParameterName } from './loader';
 export { defineResolver } from './cross-field';
+export {
+  BOOTSTRAP_POLICIES,
+  BOOTSTRAP_POLICY_KINDS,
+  BOOTSTRAP_POLICY_TYPES,
+  CFN_RESOURCE_ACTIONS,
+  executionPolicyDocument,
+  executionPolicyGaps,
+  resourceTypesOf,
+} from './bootstrap-policy';
+export type { BootstrapPolicyKind, PolicyDocumentLike } from './bootstrap-policy';
+export { formatPrerequisites, printPrerequisites } from './prerequisites';
+export type { AccountPrerequisites, BootstrapRequirement, ModulePrerequisites } from './prerequisites';
 export type { CrossFieldChecks, ModuleResolver, ModuleResolverFunction } from './cross-field';
 export { EXTRA_REGIONS_VARIABLE, KNOWN_REGIONS } from './regions';
 export type { LoadAndResolveOptions, LoadedModuleConfig, LoadOptions, ModuleContext } from './loader';

@@ -1,0 +1,217 @@
+/**
+ * The IAM policies that `cdk bootstrap --cloudformation-execution-policies` gives the CloudFormation
+ * execution role of an account, in place of the default AdministratorAccess: one per kind of
+ * template these apps deploy there. The policy documents are committed under `docs/bootstrap/`;
+ * each app's tests check that every resource type of its synthesized templates is covered.
+ */
+
+/** The kinds of account-level templates, each with its own policy. */
+export const BOOTSTRAP_POLICY_KINDS = ['module', 'endpoint', 'model-cicd-build-account'] as const;
+export type BootstrapPolicyKind = (typeof BOOTSTRAP_POLICY_KINDS)[number];
+
+/** Where each policy is documented and what its name is in the account. */
+export const BOOTSTRAP_POLICIES: Record<BootstrapPolicyKind, { readonly file: string; readonly policyName: string; readonly purpose: string }> = {
+  module: {
+    file: 'docs/bootstrap/module-execution-policy.json',
+    policyName: 'sagemaker-mlops-module-cfn-exec',
+    purpose: "the stacks a module deploys in its own account (promote's components, endpoint-deploy's pipeline, model-cicd's pipelines)",
+  },
+  endpoint: {
+    file: 'docs/bootstrap/endpoint-execution-policy.json',
+    policyName: 'sagemaker-mlops-endpoint-cfn-exec',
+    purpose: 'the shared endpoint template (EndpointStack) deployed into stage and deploy accounts',
+  },
+  'model-cicd-build-account': {
+    file: 'docs/bootstrap/model-cicd-build-account-execution-policy.json',
+    policyName: 'sagemaker-mlops-model-cicd-build-cfn-exec',
+    purpose: "model-cicd's build account stack of a deployment group (artifacts, registry, roles, forwarding)",
+  },
+};
+
+/**
+ * What CloudFormation calls, with the execution role's credentials, to create, update and delete a
+ * resource of each type (the `handlers` permissions of the CloudFormation registry schemas, AWS
+ * CloudFormation User Guide, "Resource type schema"). `iam:PassRole` is listed where a type names a role.
+ * `Custom::*` stands for every Lambda-backed custom resource, which CloudFormation invokes with the role.
+ */
+export const CFN_RESOURCE_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  'AWS::ApplicationAutoScaling::ScalableTarget': [
+    'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:DescribeScalableTargets',
+    'application-autoscaling:TagResource', 'application-autoscaling:UntagResource', 'application-autoscaling:ListTagsForResource',
+    'sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities', 'iam:CreateServiceLinkedRole',
+  ],
+  'AWS::ApplicationAutoScaling::ScalingPolicy': [
+    'application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeleteScalingPolicy', 'application-autoscaling:DescribeScalingPolicies',
+    'cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms',
+  ],
+  'AWS::CloudWatch::Alarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource', 'cloudwatch:ListTagsForResource'],
+  'AWS::CodeBuild::Project': ['codebuild:CreateProject', 'codebuild:UpdateProject', 'codebuild:DeleteProject', 'codebuild:BatchGetProjects', 'iam:PassRole'],
+  'AWS::CodeBuild::ReportGroup': ['codebuild:CreateReportGroup', 'codebuild:UpdateReportGroup', 'codebuild:DeleteReportGroup', 'codebuild:BatchGetReportGroups'],
+  'AWS::CodeCommit::Repository': [
+    'codecommit:CreateRepository', 'codecommit:DeleteRepository', 'codecommit:GetRepository', 'codecommit:UpdateRepositoryName', 'codecommit:UpdateRepositoryDescription',
+    'codecommit:TagResource', 'codecommit:UntagResource', 'codecommit:ListTagsForResource', 'codecommit:GetRepositoryTriggers', 'codecommit:PutRepositoryTriggers',
+    'codecommit:CreateCommit', 's3:GetObject',
+  ],
+  'AWS::CodePipeline::Pipeline': [
+    'codepipeline:CreatePipeline', 'codepipeline:UpdatePipeline', 'codepipeline:DeletePipeline', 'codepipeline:GetPipeline', 'codepipeline:GetPipelineState',
+    'codepipeline:TagResource', 'codepipeline:UntagResource', 'codepipeline:ListTagsForResource', 'iam:PassRole',
+  ],
+  'AWS::Events::EventBus': ['events:CreateEventBus', 'events:UpdateEventBus', 'events:DeleteEventBus', 'events:DescribeEventBus', 'events:TagResource', 'events:UntagResource', 'events:ListTagsForResource'],
+  'AWS::Events::EventBusPolicy': ['events:PutPermission', 'events:RemovePermission', 'events:DescribeEventBus'],
+  'AWS::Events::Rule': [
+    'events:PutRule', 'events:DeleteRule', 'events:DescribeRule', 'events:EnableRule', 'events:DisableRule', 'events:PutTargets', 'events:RemoveTargets',
+    'events:ListTargetsByRule', 'events:TagResource', 'events:UntagResource', 'iam:PassRole',
+  ],
+  'AWS::IAM::Policy': ['iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy'],
+  'AWS::IAM::Role': [
+    'iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:UpdateRoleDescription', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole', 'iam:UntagRole',
+    'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
+    'iam:ListAttachedRolePolicies', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary',
+  ],
+  'AWS::KMS::Alias': ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias', 'kms:ListAliases'],
+  'AWS::KMS::Key': [
+    'kms:CreateKey', 'kms:DescribeKey', 'kms:EnableKey', 'kms:DisableKey', 'kms:EnableKeyRotation', 'kms:DisableKeyRotation', 'kms:GetKeyRotationStatus',
+    'kms:GetKeyPolicy', 'kms:PutKeyPolicy', 'kms:UpdateKeyDescription', 'kms:ListResourceTags', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion',
+  ],
+  'AWS::Lambda::Function': [
+    'lambda:CreateFunction', 'lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionCode',
+    'lambda:UpdateFunctionConfiguration', 'lambda:TagResource', 'lambda:UntagResource', 'lambda:ListTags', 'lambda:PutFunctionConcurrency',
+    'lambda:DeleteFunctionConcurrency', 'iam:PassRole', 's3:GetObject',
+  ],
+  'AWS::Logs::LogGroup': [
+    'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:DescribeLogGroups', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy',
+    'logs:AssociateKmsKey', 'logs:DisassociateKmsKey', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource',
+  ],
+  'AWS::S3::Bucket': [
+    's3:CreateBucket', 's3:DeleteBucket', 's3:ListBucket', 's3:GetBucketTagging', 's3:PutBucketTagging', 's3:GetEncryptionConfiguration', 's3:PutEncryptionConfiguration',
+    's3:GetBucketVersioning', 's3:PutBucketVersioning', 's3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock', 's3:GetBucketOwnershipControls',
+    's3:PutBucketOwnershipControls', 's3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration', 's3:GetBucketLogging', 's3:PutBucketLogging',
+    's3:GetBucketAcl', 's3:PutBucketAcl', 's3:GetBucketNotification', 's3:PutBucketNotification',
+  ],
+  'AWS::S3::BucketPolicy': ['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy'],
+  'AWS::SageMaker::Endpoint': ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:AddTags', 'sagemaker:DeleteTags', 'sagemaker:ListTags'],
+  'AWS::SageMaker::EndpointConfig': ['sagemaker:CreateEndpointConfig', 'sagemaker:DeleteEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:AddTags', 'sagemaker:ListTags', 'kms:CreateGrant', 'kms:DescribeKey'],
+  'AWS::SageMaker::Model': ['sagemaker:CreateModel', 'sagemaker:DeleteModel', 'sagemaker:DescribeModel', 'sagemaker:AddTags', 'sagemaker:ListTags', 'iam:PassRole'],
+  'AWS::SageMaker::ModelPackageGroup': [
+    'sagemaker:CreateModelPackageGroup', 'sagemaker:DeleteModelPackageGroup', 'sagemaker:DescribeModelPackageGroup', 'sagemaker:GetModelPackageGroupPolicy',
+    'sagemaker:PutModelPackageGroupPolicy', 'sagemaker:DeleteModelPackageGroupPolicy', 'sagemaker:AddTags', 'sagemaker:DeleteTags', 'sagemaker:ListTags',
+  ],
+  'AWS::SNS::Subscription': ['sns:Subscribe', 'sns:Unsubscribe', 'sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes'],
+  'AWS::SNS::Topic': ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:TagResource', 'sns:UntagResource', 'sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic'],
+  'AWS::SNS::TopicPolicy': ['sns:GetTopicAttributes', 'sns:SetTopicAttributes'],
+  'AWS::SQS::Queue': ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue', 'sqs:ListQueueTags'],
+  'AWS::SQS::QueuePolicy': ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'],
+  'Custom::*': ['lambda:InvokeFunction'],
+};
+
+/** The statements of an IAM policy document, as far as coverage is concerned. */
+export interface PolicyDocumentLike {
+  readonly Statement: ReadonlyArray<{ readonly Effect: string; readonly Action?: string | readonly string[] }>;
+}
+
+/** The resource types of CloudFormation templates (`Resources.*.Type`), sorted and unique. */
+export function resourceTypesOf(templates: ReadonlyArray<{ readonly Resources?: Record<string, { readonly Type?: unknown }> }>): string[] {
+  const types = new Set<string>();
+  for (const template of templates) {
+    for (const resource of Object.values(template.Resources ?? {})) {
+      if (typeof resource.Type === 'string') types.add(resource.Type);
+    }
+  }
+  return [...types].sort();
+}
+
+/**
+ * What an execution policy lacks for templates with the given resource types: the types no entry of
+ * {@link CFN_RESOURCE_ACTIONS} describes (add one: the list must not go stale), and per type the
+ * actions the policy's Allow statements do not grant.
+ */
+export function executionPolicyGaps(
+  resourceTypes: readonly string[],
+  policy: PolicyDocumentLike,
+): { readonly unknownTypes: string[]; readonly missingActions: Record<string, string[]> } {
+  const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => (typeof s.Action === 'string' ? [s.Action] : [...(s.Action ?? [])]));
+  const grants = (action: string) =>
+    allowed.some((pattern) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i').test(action));
+  const unknownTypes: string[] = [];
+  const missingActions: Record<string, string[]> = {};
+  for (const type of resourceTypes) {
+    const actions = CFN_RESOURCE_ACTIONS[type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource' ? 'Custom::*' : type];
+    if (!actions) {
+      unknownTypes.push(type);
+      continue;
+    }
+    const missing = actions.filter((action) => !grants(action));
+    if (missing.length > 0) missingActions[type] = missing;
+  }
+  return { unknownTypes, missingActions };
+}
+
+/** The resource types each policy covers: the union over the templates of that kind (checked by the apps' tests). */
+export const BOOTSTRAP_POLICY_TYPES: Record<BootstrapPolicyKind, readonly string[]> = {
+  module: [
+    'AWS::CodeBuild::Project', 'AWS::CodeBuild::ReportGroup', 'AWS::CodeCommit::Repository', 'AWS::CodePipeline::Pipeline',
+    'AWS::Events::EventBus', 'AWS::Events::EventBusPolicy', 'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Role',
+    'AWS::KMS::Alias', 'AWS::KMS::Key', 'AWS::Lambda::Function', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy',
+    'AWS::SageMaker::ModelPackageGroup', 'AWS::SNS::Subscription', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy',
+    'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'Custom::*',
+  ],
+  endpoint: [
+    'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::CloudWatch::Alarm',
+    'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy',
+    'AWS::SageMaker::Endpoint', 'AWS::SageMaker::EndpointConfig', 'AWS::SageMaker::Model', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy',
+  ],
+  'model-cicd-build-account': [
+    'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::KMS::Alias', 'AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy',
+    'AWS::SageMaker::ModelPackageGroup', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
+  ],
+};
+
+/** Services a role created by these templates is passed to (the roles of Lambda, CodeBuild, CodePipeline, SageMaker, EventBridge targets). */
+const PASSED_TO_SERVICES = ['codebuild.amazonaws.com', 'codepipeline.amazonaws.com', 'events.amazonaws.com', 'lambda.amazonaws.com', 'sagemaker.amazonaws.com'];
+const OWN_ROLES = 'arn:*:iam::${aws:PrincipalAccount}:role/*';
+
+/**
+ * The execution policy document of one kind, generated from {@link BOOTSTRAP_POLICY_TYPES} and
+ * {@link CFN_RESOURCE_ACTIONS}: the committed files under `docs/bootstrap/` are its output
+ * (`node -e "console.log(JSON.stringify(require('@sagemaker-mlops/config').executionPolicyDocument('endpoint'), null, 2))"`).
+ * IAM actions are limited to roles of the account, `iam:PassRole` also to the services the roles are
+ * for; CDK file assets are read from the account's bootstrap bucket only; every other action is on
+ * `*`, since CloudFormation names the resources at deploy time.
+ */
+export function executionPolicyDocument(kind: BootstrapPolicyKind) {
+  const actions = [...new Set(BOOTSTRAP_POLICY_TYPES[kind].flatMap((type) => CFN_RESOURCE_ACTIONS[type] ?? []))].sort();
+  const special = new Set(['iam:PassRole', 'iam:CreateServiceLinkedRole', 's3:GetObject', 'kms:CreateGrant']);
+  const byService = new Map<string, string[]>();
+  for (const action of actions.filter((a) => !special.has(a))) {
+    const service = action.split(':')[0];
+    byService.set(service, [...(byService.get(service) ?? []), action]);
+  }
+  const sid = (service: string) => service.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  const statements: Array<Record<string, unknown>> = [];
+  for (const [service, list] of [...byService].sort(([a], [b]) => a.localeCompare(b))) {
+    statements.push({ Sid: `Manage${sid(service)}`, Effect: 'Allow', Action: list, Resource: service === 'iam' ? OWN_ROLES : '*' });
+  }
+  if (actions.includes('iam:PassRole')) {
+    statements.push({ Sid: 'PassOwnRolesToTheirServices', Effect: 'Allow', Action: 'iam:PassRole', Resource: OWN_ROLES, Condition: { StringEquals: { 'iam:PassedToService': PASSED_TO_SERVICES } } });
+  }
+  if (actions.includes('iam:CreateServiceLinkedRole')) {
+    statements.push({
+      Sid: 'CreateAutoScalingServiceLinkedRole',
+      Effect: 'Allow',
+      Action: 'iam:CreateServiceLinkedRole',
+      Resource: 'arn:*:iam::${aws:PrincipalAccount}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/*',
+      Condition: { StringEquals: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' } },
+    });
+  }
+  if (actions.includes('kms:CreateGrant')) {
+    statements.push({ Sid: 'GrantKeysToSageMaker', Effect: 'Allow', Action: 'kms:CreateGrant', Resource: '*', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
+  }
+  if (actions.includes('s3:GetObject')) {
+    statements.push({ Sid: 'ReadCdkFileAssets', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:*:s3:::cdk-*-assets-${aws:PrincipalAccount}-*/*' });
+  }
+  if (kind === 'endpoint') {
+    // Parameters of type AWS::SSM::Parameter::Value<...> (the VPC from SSM) are resolved with the execution role.
+    statements.push({ Sid: 'ResolveSsmParameters', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: 'arn:*:ssm:*:${aws:PrincipalAccount}:parameter/*' });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
