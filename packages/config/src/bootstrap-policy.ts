@@ -146,6 +146,15 @@ export function executionPolicyGaps(
   return { unknownTypes, missingActions };
 }
 
+/** One statement of a generated execution policy. */
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow';
+  readonly Action: string | string[];
+  readonly Resource: string;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
 /** The resource types each policy covers: the union over the templates of that kind (checked by the apps' tests). */
 export const BOOTSTRAP_POLICY_TYPES: Record<BootstrapPolicyKind, readonly string[]> = {
   module: [
@@ -178,7 +187,7 @@ const OWN_ROLES = 'arn:*:iam::${aws:PrincipalAccount}:role/*';
  * for; CDK file assets are read from the account's bootstrap bucket only; every other action is on
  * `*`, since CloudFormation names the resources at deploy time.
  */
-export function executionPolicyDocument(kind: BootstrapPolicyKind) {
+export function executionPolicyDocument(kind: BootstrapPolicyKind): { readonly Version: string; readonly Statement: PolicyStatement[] } {
   const actions = [...new Set(BOOTSTRAP_POLICY_TYPES[kind].flatMap((type) => CFN_RESOURCE_ACTIONS[type] ?? []))].sort();
   const special = new Set(['iam:PassRole', 'iam:CreateServiceLinkedRole', 's3:GetObject', 'kms:CreateGrant']);
   const byService = new Map<string, string[]>();
@@ -187,7 +196,7 @@ export function executionPolicyDocument(kind: BootstrapPolicyKind) {
     byService.set(service, [...(byService.get(service) ?? []), action]);
   }
   const sid = (service: string) => service.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
-  const statements: Array<Record<string, unknown>> = [];
+  const statements: PolicyStatement[] = [];
   for (const [service, list] of [...byService].sort(([a], [b]) => a.localeCompare(b))) {
     statements.push({ Sid: `Manage${sid(service)}`, Effect: 'Allow', Action: list, Resource: service === 'iam' ? OWN_ROLES : '*' });
   }

@@ -50,7 +50,7 @@ export {
   executionPolicyGaps,
   resourceTypesOf,
 } from './bootstrap-policy';
-export type { BootstrapPolicyKind, PolicyDocumentLike } from './bootstrap-policy';
+export type { BootstrapPolicyKind, PolicyDocumentLike, PolicyStatement } from './bootstrap-policy';
 export { formatPrerequisites, printPrerequisites } from './prerequisites';
 export type { AccountPrerequisites, BootstrapRequirement, ModulePrerequisites } from './prerequisites';
 export type { CrossFieldChecks, ModuleResolver, ModuleResolverFunction } from './cross-field';
