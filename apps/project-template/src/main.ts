@@ -1,4 +1,19 @@
-// Placeholder until the app is built (issue tracker): synthesizes nothing.
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { exitOnConfigError, loadModuleConfig } from '@sagemaker-mlops/config';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { failOnEveryViolation } from '@sagemaker-mlops/constructs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildProjectTemplateApp } from './app';
+import { projectTemplateParameters, resolveProjectTemplateConfig } from './config';
 
-new App().synth();
+const app = new App();
+// Configuration is validated once, here: a ConfigError stops the synth before any template exists.
+exitOnConfigError(() => {
+  const configPath = app.node.tryGetContext('config') as string | undefined;
+  const { module, parameters } = loadModuleConfig(projectTemplateParameters, { appName: 'project-template', configPath });
+  buildProjectTemplateApp(app, module, resolveProjectTemplateConfig(parameters, module));
+});
+// AWS Control Tower proactive controls (every bundled rule): landing zones that enable them refuse
+// non-compliant stacks at deploy time, so the synth refuses them first.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), failOnEveryViolation(new CfnGuardValidator()));
+app.synth();

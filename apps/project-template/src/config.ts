@@ -1,0 +1,197 @@
+import {
+  accountId,
+  ConfigError,
+  ConfigIssue,
+  iamRoleArn,
+  listParam,
+  ModuleContext,
+  partitionOfRegion,
+  region,
+  s3BucketArn,
+} from '@sagemaker-mlops/config';
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Value schemas
+// ---------------------------------------------------------------------------------------------
+
+const CONNECTION_ARN = /^arn:(aws[a-z-]*):(codeconnections|codestar-connections):([a-z0-9-]+):(\d{12}):connection\/[0-9a-f-]{36}$/;
+
+/** A parsed CodeConnections (or legacy CodeStar Connections) connection ARN. */
+export interface ParsedConnectionArn {
+  readonly arn: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+const connectionArn = z.string().transform((value, ctx): ParsedConnectionArn => {
+  const match = CONNECTION_ARN.exec(value);
+  if (!match) {
+    ctx.addIssue({
+      code: 'custom',
+      input: value,
+      message: 'expected a connection ARN such as arn:aws:codeconnections:<region>:<account>:connection/<uuid> (create it in the console under Developer Tools > Connections)',
+    });
+    return z.NEVER;
+  }
+  return { arn: value, region: match[3], account: match[4] };
+});
+
+// Service Catalog limits (CreatePortfolio / CreateProduct / ProvisioningArtifactProperties, AWS Service Catalog API Reference).
+const portfolioName = z.string().min(1, 'give 1 to 100 characters').max(100, 'a Service Catalog portfolio name has at most 100 characters');
+const portfolioOwner = z.string().min(1, 'give 1 to 50 characters').max(50, 'a Service Catalog portfolio owner has at most 50 characters');
+const productVersion = z
+  .unknown()
+  .transform((value, ctx): string => {
+    const text = typeof value === 'number' ? String(value) : value;
+    if (typeof text !== 'string' || !/^[\w.+-]{1,100}$/.test(text)) {
+      ctx.addIssue({ code: 'custom', input: value, message: 'expected a product version name such as 1.0 (1 to 100 letters, digits, dots, +, - or _)' });
+      return z.NEVER;
+    }
+    return text;
+  });
+
+const permissionsBoundaryName = z.string().regex(/^[\w+=,.@-]{1,128}$/, 'must be the name of a managed policy in this account (not an ARN)');
+const qualifier = z.string().regex(/^[a-z0-9]{1,10}$/, "expected the 1 to 10 lowercase letters or digits given to 'cdk bootstrap --qualifier'");
+
+/** A principal a Service Catalog portfolio can be shared with: an IAM role or user ARN (PrincipalType IAM). */
+const principalArn = iamRoleArn;
+
+// ---------------------------------------------------------------------------------------------
+// The parameters
+// ---------------------------------------------------------------------------------------------
+
+/** Every parameter of the project-template module, in Seedfarmer snake_case (issue 12). */
+export const projectTemplateParameters = z
+  .object({
+    preprod_account: accountId,
+    prod_account: accountId,
+    deployment_region: region.optional(),
+    portfolio_name: portfolioName.default('SageMaker Organization Templates'),
+    portfolio_owner: portfolioOwner.default('administrator'),
+    product_version: productVersion.default('1.0'),
+    portfolio_principal_arns: listParam(principalArn)
+      .refine((list) => list.length > 0, 'a portfolio shared with nobody is invisible in Studio; list at least one role ARN, or leave the parameter out to use the role in /mlops/role/lead')
+      .optional(),
+    repository_type: z.enum(['codecommit', 'codeconnections'], { error: 'expected codecommit (default) or codeconnections' }).default('codecommit'),
+    code_connection_arn: connectionArn.optional(),
+    cdk_bootstrap_qualifier: qualifier.default('hnb659fds'),
+    permissions_boundary_name: permissionsBoundaryName.optional(),
+    s3_access_logs_bucket_arn: s3BucketArn.optional(),
+  })
+  .strict();
+
+export type ProjectTemplateParameters = z.output<typeof projectTemplateParameters>;
+
+// ---------------------------------------------------------------------------------------------
+// Resolved configuration
+// ---------------------------------------------------------------------------------------------
+
+/** The SSM parameter the reference reads the portfolio's principal from (`ExecutionRoleArn`). */
+export const LEAD_ROLE_PARAMETER = '/mlops/role/lead';
+
+/** The SSM parameters the module writes (names from the reference; the product and the seed code read them). */
+export const SSM_PARAMETERS = {
+  seedBucket: '/mlops/code/seed_bucket',
+  buildSeed: '/mlops/code/build',
+  deploySeed: '/mlops/code/deploy',
+  /** Beyond the reference: the bundled tools the deploy pipeline runs (nothing installed at run time). */
+  endpointTestTool: '/mlops/code/tools/endpoint-test',
+  securityEvaluationTool: '/mlops/code/tools/security-evaluation',
+  devAccount: '/mlops/dev/account_id',
+  preprodAccount: '/mlops/preprod/account_id',
+  preprodRegion: '/mlops/preprod/region',
+  prodAccount: '/mlops/prod/account_id',
+  prodRegion: '/mlops/prod/region',
+} as const;
+
+/** Where the projects' Git repositories live. */
+export type RepositorySettings = { readonly type: 'codecommit' } | { readonly type: 'codeconnections'; readonly connectionArn: string };
+
+export interface ProjectTemplateConfig {
+  readonly preprodAccount: string;
+  readonly prodAccount: string;
+  /** Region the deploy pipeline deploys the endpoints to, in every stage. */
+  readonly deploymentRegion: string;
+  readonly portfolioName: string;
+  readonly portfolioOwner: string;
+  readonly productVersion: string;
+  /** Principals the portfolio is shared with; `undefined`: the role ARN in SSM `/mlops/role/lead`. */
+  readonly portfolioPrincipalArns?: readonly string[];
+  readonly repository: RepositorySettings;
+  readonly cdkBootstrapQualifier: string;
+  readonly permissionsBoundaryName?: string;
+  readonly s3AccessLogsBucketArn?: string;
+  /** The module's (dev) account and region. */
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+}
+
+/**
+ * Applies the defaults that depend on the module's account and region, and checks every rule that spans
+ * parameters. Throws one ConfigError listing every problem.
+ */
+export function resolveProjectTemplateConfig(p: ProjectTemplateParameters, module: ModuleContext): ProjectTemplateConfig {
+  const issues: ConfigIssue[] = [];
+  const issue = (path: string, received: unknown, message: string) => issues.push({ path, received, message });
+  const partition = partitionOfRegion(module.region);
+
+  const deploymentRegion = p.deployment_region ?? module.region;
+  if (deploymentRegion !== module.region) {
+    // CodePipeline runs an action of another region only with an artifact bucket of that region, which one
+    // project stack (one region) cannot create; endpoint-deploy's StackSets are the way to other regions.
+    issue(
+      'deployment_region',
+      deploymentRegion,
+      `the deploy pipeline runs in the module's region ${module.region} and deploys there; deploy this module in ${deploymentRegion} ` +
+        '(with SageMaker Studio there), or leave deployment_region out',
+    );
+  }
+
+  let repository: RepositorySettings;
+  if (p.repository_type === 'codeconnections') {
+    const connection = p.code_connection_arn;
+    if (!connection) issue('code_connection_arn', undefined, 'required with repository_type codeconnections; give the ARN of an available connection to your Git provider');
+    if (connection && (connection.account !== module.account || connection.region !== module.region)) {
+      issue('code_connection_arn', connection.arn, `CodePipeline uses connections of its own account and region; create the connection in ${module.account} / ${module.region}`);
+    }
+    if (connection && partitionOfRegion(connection.region) !== partition) issue('code_connection_arn', connection.arn, `is not of partition ${partition}`);
+    repository = { type: 'codeconnections', connectionArn: connection?.arn ?? '' };
+  } else {
+    if (p.code_connection_arn) {
+      issue('code_connection_arn', p.code_connection_arn.arn, 'only used with repository_type codeconnections; remove it, or set repository_type to codeconnections');
+    }
+    repository = { type: 'codecommit' };
+  }
+
+  for (const [index, principal] of (p.portfolio_principal_arns ?? []).entries()) {
+    if (principal.partition !== partition) issue(`portfolio_principal_arns[${index}]`, principal.arn, `is not of partition ${partition}`);
+    if (principal.account !== module.account) {
+      issue(`portfolio_principal_arns[${index}]`, principal.arn, `a portfolio is shared with principals of its own account ${module.account} (the SageMaker Studio users' execution roles)`);
+    }
+  }
+
+  const accessLogs = p.s3_access_logs_bucket_arn;
+  if (accessLogs && accessLogs.partition !== partition) {
+    issue('s3_access_logs_bucket_arn', accessLogs.arn, `S3 delivers server access logs to a bucket in the source bucket's account and region; give a bucket ARN of partition ${partition}`);
+  }
+
+  if (issues.length) throw new ConfigError(`Parameters of module ${module.moduleName}`, issues);
+  return {
+    preprodAccount: p.preprod_account,
+    prodAccount: p.prod_account,
+    deploymentRegion,
+    portfolioName: p.portfolio_name,
+    portfolioOwner: p.portfolio_owner,
+    productVersion: p.product_version,
+    portfolioPrincipalArns: p.portfolio_principal_arns?.map((a) => a.arn),
+    repository,
+    cdkBootstrapQualifier: p.cdk_bootstrap_qualifier,
+    permissionsBoundaryName: p.permissions_boundary_name,
+    s3AccessLogsBucketArn: accessLogs?.arn,
+    account: module.account,
+    region: module.region,
+    partition,
+  };
+}
