@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 /**
  * The IAM policies that `cdk bootstrap --cloudformation-execution-policies` gives the CloudFormation
  * execution role of an account, in place of the default AdministratorAccess: one per kind of
@@ -223,4 +226,31 @@ export function executionPolicyDocument(kind: BootstrapPolicyKind): { readonly V
     statements.push({ Sid: 'ResolveSsmParameters', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: 'arn:*:ssm:*:${aws:PrincipalAccount}:parameter/*' });
   }
   return { Version: '2012-10-17', Statement: statements };
+}
+
+/** A CloudFormation template found in a cloud assembly. */
+export interface AssemblyTemplate {
+  /** The file, relative to the assembly directory (e.g. `assembly-x/y.template.json`, `asset.<hash>/z.template.json`). */
+  readonly file: string;
+  readonly template: { readonly Resources?: Record<string, { readonly Type?: unknown }> };
+}
+
+/**
+ * Every CloudFormation template of a cloud assembly: its stacks, nested assemblies (CDK Pipelines
+ * stages) and template files shipped as assets (a pre-synthesized template another account deploys).
+ */
+export function assemblyTemplates(directory: string): AssemblyTemplate[] {
+  const found: AssemblyTemplate[] = [];
+  const visit = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (entry.name.endsWith('.template.json')) {
+        const template = JSON.parse(fs.readFileSync(full, 'utf8')) as AssemblyTemplate['template'];
+        if (template && typeof template === 'object' && template.Resources) found.push({ file: path.relative(directory, full), template });
+      }
+    }
+  };
+  visit(directory);
+  return found.sort((a, b) => a.file.localeCompare(b.file));
 }

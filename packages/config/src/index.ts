@@ -42,6 +42,7 @@ export { endpointVariantName, HOSTING_INSTANCE_FAMILIES, hostingInstanceType } f
 export { loadModuleConfig, normalizeParameterName } from './loader';
 export { defineResolver } from './cross-field';
 export {
+  assemblyTemplates,
   BOOTSTRAP_POLICIES,
   BOOTSTRAP_POLICY_KINDS,
   BOOTSTRAP_POLICY_TYPES,
@@ -50,7 +51,7 @@ export {
   executionPolicyGaps,
   resourceTypesOf,
 } from './bootstrap-policy';
-export type { BootstrapPolicyKind, PolicyDocumentLike, PolicyStatement } from './bootstrap-policy';
+export type { AssemblyTemplate, BootstrapPolicyKind, PolicyDocumentLike, PolicyStatement } from './bootstrap-policy';
 export { formatPrerequisites, printPrerequisites } from './prerequisites';
 export type { AccountPrerequisites, BootstrapRequirement, ModulePrerequisites } from './prerequisites';
 export type { CrossFieldChecks, ModuleResolver, ModuleResolverFunction } from './cross-field';
