@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModuleConfig } from '@sagemaker-mlops/config';
-import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
+import { assemblyTemplates, BOOTSTRAP_POLICIES, executionPolicyGaps, formatPrerequisites, loadModuleConfig, resourceTypesOf } from '@sagemaker-mlops/config';
+import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION, FEATURE_FLAGS } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
+import { promotePrerequisites } from '../src/app';
 import { checkAgainstModule, promoteParameters } from '../src/config';
-import { load, PIPELINE_PARAMETERS, SOURCE_GROUP_ARN, seedfarmerEnv } from './fixtures';
+import { load, PIPELINE_PARAMETERS, SOURCE_GROUP_ARN, seedfarmerEnv, synth, TARGET_BUS_ARN } from './fixtures';
 
 /** Loads as main.ts does: schema and cross-field checks in one phase. */
 const loadAsMain = (parameters: Record<string, unknown>, account?: string) =>
@@ -172,6 +173,66 @@ describe('one-phase validation (issue 8 item 6)', () => {
   });
 });
 
+describe('per-account prerequisites (issue 8 item 9)', () => {
+  const T = DUMMY_ACCOUNTS.tooling;
+  const S = DUMMY_ACCOUNTS.source;
+  const policy = (account: string) => `arn:aws:iam::${account}:policy/sagemaker-mlops-module-cfn-exec`;
+  const createPolicy = `aws iam create-policy --policy-name sagemaker-mlops-module-cfn-exec --policy-document file://docs/bootstrap/module-execution-policy.json   # once per account: ${BOOTSTRAP_POLICIES.module.purpose}`;
+  const block = (parameters: Record<string, unknown>, account?: string) => {
+    const { module, parameters: typed } = load(parameters, account);
+    return formatPrerequisites(promotePrerequisites(module, typed)).split('\n');
+  };
+
+  it('pipeline: bootstraps the target with the module policy, and names the source-account component with its values', () => {
+    expect(block({ ...PIPELINE_PARAMETERS, event_bus_name: 'mlops-registry' })).toEqual([
+      'Prerequisites of promote module mlops-test-promote-pipeline, once per account and region before the first deploy:',
+      '',
+      `account ${T}, ${DUMMY_REGION}: target (this module: promote pipeline)`,
+      `  1. ${createPolicy}`,
+      `  2. cdk bootstrap aws://${T}/${DUMMY_REGION} --cloudformation-execution-policies ${policy(T)}`,
+      `  3. deploy promote's event-bus component here first (event_bus_name mlops-registry, source_accounts including ${S}): the pipeline's rule listens on that bus`,
+      '',
+      `account ${S}, ${DUMMY_REGION}: source registry of churn-model`,
+      `  1. ${createPolicy}`,
+      `  2. cdk bootstrap aws://${S}/${DUMMY_REGION} --cloudformation-execution-policies ${policy(S)}`,
+      `  3. deploy promote's source-account component there (model_package_group_name churn-model, target_accounts including ${T}, target_event_bus_arn the bus this pipeline listens on): read-only registry access and event forwarding for this account`,
+      '',
+    ]);
+  });
+
+  it('event bus and source account: each names the component the other account needs', () => {
+    expect(block({ component: 'event-bus', event_bus_name: 'mlops-registry', source_accounts: [S] })).toEqual([
+      'Prerequisites of promote module mlops-test-promote-pipeline, once per account and region before the first deploy:',
+      '',
+      `account ${T}, ${DUMMY_REGION}: target (this module: promote event bus mlops-registry)`,
+      `  1. ${createPolicy}`,
+      `  2. cdk bootstrap aws://${T}/${DUMMY_REGION} --cloudformation-execution-policies ${policy(T)}`,
+      '',
+      `account ${S}, ${DUMMY_REGION}: source registry`,
+      `  1. deploy promote's source-account component there after this module, with target_event_bus_arn naming bus mlops-registry of ${T}`,
+      '',
+    ]);
+    const source = block({ component: 'source-account', model_package_group_name: 'churn-model', target_accounts: [T], target_event_bus_arn: TARGET_BUS_ARN }, S);
+    expect(source.slice(2, 4)).toEqual([`account ${S}, ${DUMMY_REGION}: source registry (this module: access and forwarding for churn-model)`, `  1. ${createPolicy}`]);
+    expect(source).toContain(`  3. deploy promote's event-bus component there before this module (event_bus_name mlops-registry, source_accounts including ${S}): the forwarding rule targets it`);
+  });
+
+  it('the module execution policy covers every resource type of every component', () => {
+    const document = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', BOOTSTRAP_POLICIES.module.file), 'utf8'));
+    const variants: Array<[Record<string, unknown>, string?]> = [
+      [{ ...PIPELINE_PARAMETERS, event_bus_name: 'mlops-registry' }],
+      [{ ...PIPELINE_PARAMETERS, kms_key_arn: `arn:aws:kms:${DUMMY_REGION}:${T}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, s3_access_logs_bucket_arn: `arn:aws:s3:::logs-${T}` }],
+      [{ component: 'event-bus', event_bus_name: 'mlops-registry', source_accounts: [S] }],
+      [{ component: 'source-account', model_package_group_name: 'churn-model', target_accounts: [T], target_event_bus_arn: TARGET_BUS_ARN }, S],
+      [{ component: 'source-account', model_package_group_name: 'churn-model', create_model_package_group: true, target_accounts: [T], target_event_bus_arn: TARGET_BUS_ARN }, S],
+    ];
+    const templates = variants.flatMap(([parameters, account]) => assemblyTemplates(synth(parameters, account).app.synth().directory).map((t) => t.template));
+    const types = resourceTypesOf(templates);
+    expect(types).toEqual(expect.arrayContaining(['AWS::CodePipeline::Pipeline', 'AWS::Events::EventBus', 'AWS::SageMaker::ModelPackageGroup']));
+    expect(executionPolicyGaps(types, document)).toEqual({ unknownTypes: [], missingActions: {} });
+  });
+});
+
 describe('deploying without Seedfarmer', () => {
   it('reads the same parameters from a config folder given as CDK context, through the same schema', () => {
     // GIVEN config/<app>.yaml, as `npx nx run-many -t deploy -- -c config=<folder>` passes it
@@ -215,6 +276,25 @@ describe('main.ts on bad input', () => {
     expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
     expect(existsSync(outdir) ? readdirSync(outdir).filter((f) => f.endsWith('.template.json')) : []).toEqual([]);
   });
+
+  it('prints the prerequisites once, as a plain block on stderr, when the synth succeeds', () => {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...seedfarmerEnv(PIPELINE_PARAMETERS, '308164297531'),
+      SEEDFARMER_PARAMETER_SOURCE_MODEL_PACKAGE_GROUP_ARN: SOURCE_GROUP_ARN.replace(DUMMY_ACCOUNTS.source, '210478935612'),
+      CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'promote-ok-')),
+      // The context the CDK CLI passes from cdk.json.
+      CDK_CONTEXT_JSON: JSON.stringify(FEATURE_FLAGS),
+    };
+    const result = spawnSync('npx', ['tsx', 'src/main.ts'], { cwd: join(__dirname, '..'), env, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stderr.split('Prerequisites of promote module mlops-test-promote-pipeline').length).toBe(2);
+    expect(result.stderr).toContain(
+      `  2. cdk bootstrap aws://308164297531/${DUMMY_REGION} --cloudformation-execution-policies arn:aws:iam::308164297531:policy/sagemaker-mlops-module-cfn-exec\n`,
+    );
+    expect(result.stdout).not.toContain('Prerequisites');
+  }, 180_000);
 
   it('lists schema and cross-field problems in one message', () => {
     const env = {
