@@ -1,9 +1,10 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
-import { ModuleContext } from '@sagemaker-mlops/config';
+import { AccountPrerequisites, BOOTSTRAP_POLICIES, ModuleContext, ModulePrerequisites } from '@sagemaker-mlops/config';
+import { endpointExecutionRoleName } from '@sagemaker-mlops/constructs';
 import { applyModuleBoundary } from '@sagemaker-mlops/iam';
-import type { EndpointDeployConfig } from './config';
+import { derivedNames, type EndpointDeployConfig } from './config';
 import { prepareSeedCode } from './seed';
-import { EndpointDeployStack } from './stacks/endpoint-deploy-stack';
+import { EndpointDeployStack, modelArtifactBucketName } from './stacks/endpoint-deploy-stack';
 
 /** Options of {@link buildEndpointDeployApp}. */
 export interface BuildOptions {
@@ -31,4 +32,68 @@ export function buildEndpointDeployApp(app: App, module: ModuleContext, config: 
   Tags.of(stack).add('sagemaker:project-name', config.projectName);
   applyModuleBoundary(stack, { name: config.permissionsBoundaryName, seedfarmerArn: module.permissionsBoundaryArn });
   return stack;
+}
+
+/**
+ * What each account needs before the module's first deploy, printed by main.ts once per synth: the
+ * pipeline account's own bootstrap, each stage account's bootstrap trusting it (one account in the
+ * pipeline's region: a CloudFormation action with that account's CDK roles) or its StackSet execution
+ * role (several accounts, another region), and the OUs' StackSets setup. Stage accounts come first in
+ * time: the artifact bucket and key policies name their CDK deploy roles, which must exist.
+ */
+export function endpointDeployPrerequisites(module: ModuleContext, config: EndpointDeployConfig): ModulePrerequisites {
+  const tooling = config.account;
+  const names = derivedNames(config.projectName, config.projectId);
+  const qualifier = config.cdkBootstrapQualifier;
+  const adminRole = config.stackSetAdministrationRoleArn ?? `arn:${config.partition}:iam::${tooling}:role/${names.stackSetAdministrationRoleName}`;
+  const endpointPolicy = BOOTSTRAP_POLICIES.endpoint;
+  const accounts: AccountPrerequisites[] = [
+    {
+      account: tooling,
+      region: config.region,
+      role: 'pipeline (this module)',
+      bootstrap: { executionPolicies: ['module'], qualifier },
+      steps: [
+        ...(config.createModelPackageGroup ? [] : [`create the model package group ${config.modelPackageGroupName} (or set create_model_package_group)`]),
+        'give private ECR repositories of the model images a repository policy letting the stage accounts pull',
+        `let the model build write its artifacts to s3://${modelArtifactBucketName(config)} (the ModelArtifactBucketName output), encrypted with the ModelArtifactKeyArn output`,
+      ],
+    },
+  ];
+  for (const stage of config.stages) {
+    if (stage.targets.kind === 'ous') {
+      accounts.push({
+        account: `OU ${stage.targets.ouIds.join(', ')}`,
+        region: stage.region,
+        role: stage.name,
+        steps: [
+          'enable trusted access for CloudFormation StackSets in AWS Organizations',
+          `deploy this module in the management account (${tooling} must be it: the CodePipeline StackSet action cannot call as a delegated administrator)`,
+        ],
+      });
+      continue;
+    }
+    for (const account of stage.targets.accounts) {
+      if (stage.deployment === 'cloudformation') {
+        accounts.push({
+          account,
+          region: stage.region,
+          role: stage.name,
+          bootstrap: { trust: [tooling], executionPolicies: ['endpoint'], qualifier },
+          steps: [`bootstrap before deploying this module: the artifact bucket and key policies name its CDK deploy role (the endpoint role ${endpointExecutionRoleName(config.projectName, config.projectId, stage.name)} gets read access)`],
+        });
+      } else {
+        accounts.push({
+          account,
+          region: stage.region,
+          role: `${stage.name} (StackSet)`,
+          steps: [
+            `aws iam create-policy --policy-name ${endpointPolicy.policyName} --policy-document file://${endpointPolicy.file}`,
+            `create role ${config.stackSetExecutionRoleName} trusting ${adminRole}, with policy ${endpointPolicy.policyName} attached`,
+          ],
+        });
+      }
+    }
+  }
+  return { app: 'endpoint-deploy', stackName: module.stackName, accounts };
 }

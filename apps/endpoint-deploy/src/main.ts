@@ -1,9 +1,9 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { exitOnConfigError, loadModuleConfig } from '@sagemaker-mlops/config';
+import { exitOnConfigError, loadModuleConfig, printPrerequisites } from '@sagemaker-mlops/config';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { failOnEveryViolation } from '@sagemaker-mlops/constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildEndpointDeployApp } from './app';
+import { buildEndpointDeployApp, endpointDeployPrerequisites } from './app';
 import { endpointDeployParameters, resolveEndpointDeployConfig } from './config';
 
 const app = new App();
@@ -13,6 +13,7 @@ exitOnConfigError(() => {
   // One phase: the cross-field checks run with every parameter that passed the schema, and one error lists both.
   const { module, config } = loadModuleConfig(endpointDeployParameters, { appName: 'endpoint-deploy', configPath, resolve: resolveEndpointDeployConfig });
   buildEndpointDeployApp(app, module, config);
+  printPrerequisites(endpointDeployPrerequisites(module, config));
 });
 // AWS Control Tower proactive controls (every bundled rule): landing zones that enable them refuse
 // non-compliant stacks at deploy time, so the synth refuses them first.

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModuleConfig } from '@sagemaker-mlops/config';
+import { assemblyTemplates, BOOTSTRAP_POLICIES, executionPolicyGaps, formatPrerequisites, loadModuleConfig, resourceTypesOf, type BootstrapPolicyKind } from '@sagemaker-mlops/config';
 import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
+import { endpointDeployPrerequisites } from '../src/app';
 import { endpointDeployParameters, resolveEndpointDeployConfig } from '../src/config';
-import { CONNECTION_ARN, load, MULTI_ACCOUNT, OU_PROD, OU_STAGING, PROJECT, seedfarmerEnv } from './fixtures';
+import { CONNECTION_ARN, load, MULTI_ACCOUNT, OU_PROD, OU_STAGING, PROJECT, seedfarmerEnv, synth } from './fixtures';
 
 const problems = (parameters: Record<string, unknown>, account?: string) => catchConfigError(() => load(parameters, account));
 const paths = (error: ReturnType<typeof problems>) => error.issues.map((i) => i.path);
@@ -242,6 +243,89 @@ describe('one-phase validation (issue 8 item 6)', () => {
       loadModuleConfig(endpointDeployParameters, { appName: 'endpoint-deploy', configPath: file, allowPlaceholderAccounts: true, resolve: resolveEndpointDeployConfig }),
     );
     expect(error.message.split('\n')[0]).toBe(`${file}: 3 problems in the configuration:`);
+  });
+});
+
+describe('per-account prerequisites (issue 8 item 9)', () => {
+  const T = DUMMY_ACCOUNTS.tooling;
+  const R = DUMMY_REGION;
+  const arn = (account: string, kind: BootstrapPolicyKind) => `arn:aws:iam::${account}:policy/${BOOTSTRAP_POLICIES[kind].policyName}`;
+  const create = (kind: BootstrapPolicyKind) =>
+    `aws iam create-policy --policy-name ${BOOTSTRAP_POLICIES[kind].policyName} --policy-document file://${BOOTSTRAP_POLICIES[kind].file}   # once per account: ${BOOTSTRAP_POLICIES[kind].purpose}`;
+  const block = (parameters: Record<string, unknown>) => {
+    const { module, config } = load(parameters);
+    return formatPrerequisites(endpointDeployPrerequisites(module, config)).split('\n');
+  };
+  const toolingSteps = [
+    `create the model package group churn-p-abc123def456 (or set create_model_package_group)`,
+    'give private ECR repositories of the model images a repository policy letting the stage accounts pull',
+  ];
+
+  it('bootstraps each one-account stage trusting the pipeline account, with the endpoint policy', () => {
+    const lines = block({ ...MULTI_ACCOUNT, cdk_bootstrap_qualifier: 'mlops' });
+    expect(lines.slice(0, 7)).toEqual([
+      'Prerequisites of endpoint-deploy module mlops-test-deploy-endpoint, once per account and region before the first deploy:',
+      '',
+      `account ${T}, ${R}: pipeline (this module)`,
+      `  1. ${create('module')}`,
+      `  2. cdk bootstrap aws://${T}/${R} --cloudformation-execution-policies ${arn(T, 'module')} --qualifier mlops`,
+      `  3. ${toolingSteps[0]}`,
+      `  4. ${toolingSteps[1]}`,
+    ]);
+    for (const [stage, account] of [['staging', DUMMY_ACCOUNTS.staging], ['prod', DUMMY_ACCOUNTS.prod]] as const) {
+      const at = lines.indexOf(`account ${account}, ${R}: ${stage}`);
+      expect(lines.slice(at + 1, at + 4)).toEqual([
+        `  1. ${create('endpoint')}`,
+        `  2. cdk bootstrap aws://${account}/${R} --trust ${T} --cloudformation-execution-policies ${arn(account, 'endpoint')} --qualifier mlops`,
+        `  3. bootstrap before deploying this module: the artifact bucket and key policies name its CDK deploy role (the endpoint role churn-p-abc123def456-${stage}-exec gets read access)`,
+      ]);
+    }
+  });
+
+  it('gives the pipeline account both policies when it is its own stage, and StackSet targets an execution role instead of a bootstrap', () => {
+    const lines = block({ ...PROJECT, prod_accounts: [DUMMY_ACCOUNTS.prod, DUMMY_ACCOUNTS.staging] });
+    expect(lines).toContain(`  3. cdk bootstrap aws://${T}/${R} --cloudformation-execution-policies ${arn(T, 'endpoint')},${arn(T, 'module')}`);
+    const at = lines.indexOf(`account ${DUMMY_ACCOUNTS.prod}, ${R}: prod (StackSet)`);
+    expect(lines.slice(at + 1, at + 3)).toEqual([
+      `  1. aws iam create-policy --policy-name ${BOOTSTRAP_POLICIES.endpoint.policyName} --policy-document file://${BOOTSTRAP_POLICIES.endpoint.file}`,
+      `  2. create role AWSCloudFormationStackSetExecutionRole trusting arn:aws:iam::${T}:role/churn-p-abc123def456-stackset-admin, with policy ${BOOTSTRAP_POLICIES.endpoint.policyName} attached`,
+    ]);
+    expect(lines.filter((l) => l.includes('cdk bootstrap'))).toHaveLength(1);
+  });
+
+  it('names the StackSets setup of an OU', () => {
+    const lines = block({ ...PROJECT, staging_ou_ids: [OU_STAGING], staging_test_accounts: [DUMMY_ACCOUNTS.staging] });
+    const at = lines.indexOf(`account OU ${OU_STAGING}, ${R}: staging`);
+    expect(lines[at + 1]).toBe('  1. enable trusted access for CloudFormation StackSets in AWS Organizations');
+  });
+
+  it('the module and endpoint execution policies cover every resource type of their templates', () => {
+    const read = (kind: BootstrapPolicyKind) => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', BOOTSTRAP_POLICIES[kind].file), 'utf8'));
+    const variants = [
+      { ...MULTI_ACCOUNT, approval_email_addresses: ['ml-approvers@example.com'] },
+      {
+        ...MULTI_ACCOUNT,
+        repository_type: 'codeconnections',
+        code_connection_arn: CONNECTION_ARN,
+        repository_owner_and_name: 'acme/churn-deploy',
+        vpc_subnet_ids_parameter: '/network/private-subnet-ids',
+        vpc_security_group_ids_parameter: '/network/endpoint-sg-ids',
+        autoscaling_min_capacity: 2,
+        autoscaling_max_capacity: 8,
+        autoscaling_target_invocations: 300,
+        deployment_guardrail: 'linear',
+        guardrail_max_5xx_error_percent: 2,
+      },
+      { ...PROJECT, staging_accounts: [DUMMY_ACCOUNTS.staging, DUMMY_ACCOUNTS.source], prod_ou_ids: [OU_PROD] },
+    ];
+    const templates = variants.flatMap((parameters) => assemblyTemplates(synth(parameters).app.synth().directory));
+    // The module's own stack is at the top of the assembly; the endpoint template in its nested assembly and as an asset.
+    const endpoint = templates.filter((t) => t.file.includes('/'));
+    const module = templates.filter((t) => !t.file.includes('/'));
+    expect(endpoint.length).toBeGreaterThan(0);
+    expect(resourceTypesOf(endpoint.map((t) => t.template))).toContain('AWS::SageMaker::Endpoint');
+    expect(executionPolicyGaps(resourceTypesOf(endpoint.map((t) => t.template)), read('endpoint'))).toEqual({ unknownTypes: [], missingActions: {} });
+    expect(executionPolicyGaps(resourceTypesOf(module.map((t) => t.template)), read('module'))).toEqual({ unknownTypes: [], missingActions: {} });
   });
 });
 
