@@ -68,6 +68,9 @@ export interface CrossAccountDeployActionProps {
  * role never needs the stack's permissions (`adminPermissions: false`). In the pipeline's own account the action
  * role is one CDK creates in this stack, passing only the cfn-exec role.
  *
+ * The pipeline's stack needs an explicit account and region: an environment-agnostic stack cannot tell its own
+ * account from another, so every target counts as another account (and another region).
+ *
  * The action's `Configuration.RoleArn` (the cfn-exec role) is a literal ARN in `partition` rather than a
  * reference to `AWS::Partition`: cfn-lint validates that field as a role ARN and fails (E3703) on the `Fn::Join`
  * a partition reference renders to. The action's own `RoleArn` keeps the reference.
