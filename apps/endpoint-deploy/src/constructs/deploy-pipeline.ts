@@ -191,7 +191,7 @@ export class EndpointDeployPipeline extends Construct {
       extraInputs: [testToolOutput],
       outputs: [testOutput],
       // The tool checks that each staging endpoint serves the model package this execution built.
-      environmentVariables: { MODEL_PACKAGE_ARN: { value: '#{Build.MODEL_PACKAGE_ARN}' } },
+      environmentVariables: { MODEL_PACKAGE_ARN: { value: LATEST_APPROVED_VARIABLES.modelPackageArn } },
     });
 
     // Approve.
