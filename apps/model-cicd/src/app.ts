@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { ModuleContext } from '@sagemaker-mlops/config';
+import { AccountPrerequisites, ModuleContext, ModulePrerequisites } from '@sagemaker-mlops/config';
 import { applyModuleBoundary } from '@sagemaker-mlops/iam';
 import { moduleSynthesizer, type ModelCicdConfig, type ModelCicdParameters } from './config';
 import { InfraPipelineStack } from './stacks/infra-pipeline-stack';
@@ -51,4 +51,39 @@ export function buildModelCicdApp(app: App, module: ModuleContext, config: Model
     applyModuleBoundary(stage.buildAccount, { name });
   }
   return stack;
+}
+
+/**
+ * What each account needs before the module's first deploy, printed by main.ts once per synth: the
+ * tooling account bootstrapped in its region and in each region the pipelines replicate artifacts
+ * to; every build account trusting it with the build account policy; every deploy environment
+ * trusting it with the endpoint policy (the infra and deploy pipelines deploy there with those
+ * accounts' CDK bootstrap roles).
+ */
+export function modelCicdPrerequisites(module: ModuleContext, config: ModelCicdConfig): ModulePrerequisites {
+  const tooling = config.account;
+  const qualifier = config.cdkBootstrapQualifier;
+  const connection = [config.infraRepo, config.modelBuildRepo].find((r) => r.host === 'codeconnections');
+  const accounts: AccountPrerequisites[] = [
+    {
+      account: tooling,
+      region: config.region,
+      role: 'tooling (this module)',
+      bootstrap: { executionPolicies: ['module'], qualifier },
+      steps: connection && connection.host === 'codeconnections' ? [`the connection ${connection.connectionArn} must be AVAILABLE (complete its handshake in the console)`] : [],
+    },
+    ...replicationRegions(config).map((region) => ({ account: tooling, region, role: 'tooling: pipeline artifact replication', bootstrap: { executionPolicies: ['module' as const], qualifier } })),
+  ];
+  for (const group of config.groups) {
+    const build = group.buildEnvironment;
+    accounts.push({ account: build.account, region: build.region, role: `build of group ${group.name}`, bootstrap: { trust: [tooling], executionPolicies: ['model-cicd-build-account'], qualifier } });
+    for (const env of group.deployEnvironments) {
+      const steps = [
+        ...(config.vpc ? [`create the SSM StringList parameters ${config.vpc.subnetIdsParameter} and ${config.vpc.securityGroupIdsParameter} with the endpoint's subnets and security groups`] : []),
+        ...(env.region !== build.region ? [`SageMaker creates a model only from a package in its own region: replicate the model package and its artifacts to ${env.region}`] : []),
+      ];
+      accounts.push({ account: env.account, region: env.region, role: `${env.type} environment ${env.name} of group ${group.name}`, bootstrap: { trust: [tooling], executionPolicies: ['endpoint'], qualifier }, steps });
+    }
+  }
+  return { app: 'model-cicd', stackName: module.stackName, accounts };
 }

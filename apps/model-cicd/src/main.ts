@@ -1,9 +1,9 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { exitOnConfigError, loadModuleConfig } from '@sagemaker-mlops/config';
+import { exitOnConfigError, loadModuleConfig, printPrerequisites } from '@sagemaker-mlops/config';
 import { failOnEveryViolation } from '@sagemaker-mlops/constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildModelCicdApp } from './app';
+import { buildModelCicdApp, modelCicdPrerequisites } from './app';
 import { modelCicdParameters, resolveModelCicdConfig } from './config';
 
 const app = new App();
@@ -13,6 +13,7 @@ exitOnConfigError(() => {
   // One phase: the cross-field checks run with every parameter that passed the schema, and one error lists both.
   const { module, parameters, config } = loadModuleConfig(modelCicdParameters, { appName: 'model-cicd', configPath, resolve: resolveModelCicdConfig });
   buildModelCicdApp(app, module, config, parameters);
+  printPrerequisites(modelCicdPrerequisites(module, config));
 });
 // AWS Control Tower proactive controls next to cdk-nag: landing zones that enable them refuse non-compliant stacks at deploy time.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), failOnEveryViolation(new CfnGuardValidator()));

@@ -2,9 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssetStaging } from 'aws-cdk-lib';
-import { loadModuleConfig } from '@sagemaker-mlops/config';
+import { assemblyTemplates, BOOTSTRAP_POLICIES, executionPolicyGaps, formatPrerequisites, loadModuleConfig, resourceTypesOf, type BootstrapPolicyKind } from '@sagemaker-mlops/config';
 import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION, seedfarmerEnv } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
+import { modelCicdPrerequisites } from '../src/app';
 import { groupNames, modelCicdParameters, resolveModelCicdConfig } from '../src/config';
 import { CONNECTION_ARN, env, load, PARAMETERS, synth } from './fixtures';
 
@@ -262,6 +263,64 @@ describe('one-phase validation (issue 8 item 6)', () => {
       loadModuleConfig(modelCicdParameters, { appName: 'model-cicd', configPath: file, allowPlaceholderAccounts: true, resolve: resolveModelCicdConfig }),
     );
     expect(error.message.split('\n')[0]).toBe(`${file}: 2 problems in the configuration:`);
+  });
+});
+
+describe('per-account prerequisites (issue 8 item 9)', () => {
+  const T = DUMMY_ACCOUNTS.tooling;
+  const R = DUMMY_REGION;
+  const arn = (account: string, kind: BootstrapPolicyKind) => `arn:aws:iam::${account}:policy/${BOOTSTRAP_POLICIES[kind].policyName}`;
+  const create = (kind: BootstrapPolicyKind) =>
+    `aws iam create-policy --policy-name ${BOOTSTRAP_POLICIES[kind].policyName} --policy-document file://${BOOTSTRAP_POLICIES[kind].file}   # once per account: ${BOOTSTRAP_POLICIES[kind].purpose}`;
+
+  it('bootstraps the tooling account in every region it uses, build accounts and deploy environments trusting it', () => {
+    const { module, config } = load({ ...PARAMETERS, cdk_bootstrap_qualifier: 'mlops', vpc_subnet_ids_parameter: '/network/subnets', vpc_security_group_ids_parameter: '/network/sgs' });
+    const lines = formatPrerequisites(modelCicdPrerequisites(module, config)).split('\n');
+    const vpc = 'create the SSM StringList parameters /network/subnets and /network/sgs with the endpoint\'s subnets and security groups';
+    expect(lines).toEqual([
+      'Prerequisites of model-cicd module mlops-test-model-cicd, once per account and region before the first deploy:',
+      '',
+      `account ${T}, ${R}: tooling (this module)`,
+      `  1. ${create('module')}`,
+      `  2. cdk bootstrap aws://${T}/${R} --cloudformation-execution-policies ${arn(T, 'module')} --qualifier mlops`,
+      `  3. the connection ${CONNECTION_ARN} must be AVAILABLE (complete its handshake in the console)`,
+      '',
+      `account ${T}, us-east-1: tooling: pipeline artifact replication`,
+      `  1. cdk bootstrap aws://${T}/us-east-1 --cloudformation-execution-policies ${arn(T, 'module')} --qualifier mlops`,
+      '',
+      `account ${DUMMY_ACCOUNTS.source}, ${R}: build of group experiment; dev environment exp-train of group experiment`,
+      `  1. ${create('endpoint')}`,
+      `  2. ${create('model-cicd-build-account')}`,
+      `  3. cdk bootstrap aws://${DUMMY_ACCOUNTS.source}/${R} --trust ${T} --cloudformation-execution-policies ${arn(DUMMY_ACCOUNTS.source, 'endpoint')},${arn(DUMMY_ACCOUNTS.source, 'model-cicd-build-account')} --qualifier mlops`,
+      `  4. ${vpc}`,
+      '',
+      `account ${DUMMY_ACCOUNTS.staging}, ${R}: dev environment exp-serve of group experiment; build of group production; preprod environment preprod of group production`,
+      `  1. ${create('endpoint')}`,
+      `  2. ${create('model-cicd-build-account')}`,
+      `  3. cdk bootstrap aws://${DUMMY_ACCOUNTS.staging}/${R} --trust ${T} --cloudformation-execution-policies ${arn(DUMMY_ACCOUNTS.staging, 'endpoint')},${arn(DUMMY_ACCOUNTS.staging, 'model-cicd-build-account')} --qualifier mlops`,
+      `  4. ${vpc}`,
+      '',
+      `account ${DUMMY_ACCOUNTS.prod}, us-east-1: prod environment prod of group production`,
+      `  1. ${create('endpoint')}`,
+      `  2. cdk bootstrap aws://${DUMMY_ACCOUNTS.prod}/us-east-1 --trust ${T} --cloudformation-execution-policies ${arn(DUMMY_ACCOUNTS.prod, 'endpoint')} --qualifier mlops`,
+      `  3. ${vpc}`,
+      `  4. SageMaker creates a model only from a package in its own region: replicate the model package and its artifacts to us-east-1`,
+      '',
+    ]);
+  });
+
+  it('each execution policy covers every resource type of the templates deployed with it', () => {
+    const read = (kind: BootstrapPolicyKind) => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', BOOTSTRAP_POLICIES[kind].file), 'utf8'));
+    const templates = [PARAMETERS, { ...PARAMETERS, approval_email_addresses: ['ml@example.com'], vpc_subnet_ids_parameter: '/n/s', vpc_security_group_ids_parameter: '/n/g' }].flatMap(
+      (parameters) => assemblyTemplates(synth(parameters).app.synth().directory),
+    );
+    // Deployed with the deploy accounts' roles: the endpoint template; with the build accounts': each group's BuildAccount stack; the rest in the tooling account.
+    const kindOf = (file: string): BootstrapPolicyKind => (file.includes('EndpointTemplate') ? 'endpoint' : /BuildAccount[0-9A-F]{8}\.template\.json$/.test(file) ? 'model-cicd-build-account' : 'module');
+    for (const kind of ['module', 'endpoint', 'model-cicd-build-account'] as const) {
+      const own = templates.filter((t) => kindOf(t.file) === kind);
+      expect(own.length).toBeGreaterThan(0);
+      expect(executionPolicyGaps(resourceTypesOf(own.map((t) => t.template)), read(kind))).toEqual({ unknownTypes: [], missingActions: {} });
+    }
   });
 });
 
