@@ -25,10 +25,17 @@ export const DEPLOY_VARIABLES_FILE = 'pipeline-variables.env';
 export const SECURITY_REPORT_FILE = 'security-report.json';
 
 /**
- * The validation report CDK writes into every cloud assembly (`cxapi.VALIDATION_REPORT_FILE` with
- * `@aws-cdk/core:validationReportJson`): one entry per policy-validation plugin with its violations.
+ * The validation report CDK writes into every cloud assembly whose app has policy-validation plugins
+ * (`cxapi.VALIDATION_REPORT_FILE`): one entry per plugin, with its open and its acknowledged violations.
  */
-export const POLICY_VALIDATION_REPORT_FILE = 'policy-validation-report.json';
+export const POLICY_VALIDATION_REPORT_FILE = 'validation-report.json';
 
 /** The plugins whose reports SecurityEvaluation requires: cdk-nag's AwsSolutions pack and the Control Tower controls. */
 export const REQUIRED_VALIDATION_PLUGINS = ['AwsSolutions', 'cdk-validator-cfnguard'] as const;
+
+/**
+ * Written by the deploy app's report-only plugins into the cloud assembly: the names of the plugins that ran.
+ * CDK leaves a plugin without open or acknowledged findings out of its report, so the report alone cannot
+ * show that a check ran.
+ */
+export const CHECKS_RUN_FILE = 'security-checks.json';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { POLICY_VALIDATION_REPORT_FILE, REQUIRED_VALIDATION_PLUGINS } from '../deploy-contract';
+import { CHECKS_RUN_FILE, POLICY_VALIDATION_REPORT_FILE, REQUIRED_VALIDATION_PLUGINS } from '../deploy-contract';
 
 /** One reason the SecurityEvaluation stage fails. */
 export interface SecurityFinding {
@@ -21,13 +21,15 @@ export interface SecurityReport {
   readonly findings: SecurityFinding[];
 }
 
-interface LegacyReport {
+/** The parts of CDK's validation report (`validation-report.json`) the evaluation reads. */
+interface ValidationReport {
   readonly pluginReports?: Array<{
-    readonly summary?: { readonly pluginName?: string };
+    readonly pluginName?: string;
+    /** Open violations; acknowledged ones are under `suppressedViolations`. */
     readonly violations?: Array<{
       readonly ruleName?: string;
       readonly description?: string;
-      readonly violatingResources?: Array<{ readonly constructPath?: string; readonly resourceLogicalId?: string; readonly templatePath?: string }>;
+      readonly violatingConstructs?: Array<{ readonly constructPath?: string; readonly cloudFormationResource?: { readonly templatePath?: string; readonly logicalId?: string } }>;
     }>;
   }>;
 }
@@ -65,22 +67,22 @@ export function evaluateAssembly(assemblyDir: string, stages: readonly string[])
       plugin: SELF,
       rule: 'missing-validation-report',
       description:
-        `The synth wrote no ${POLICY_VALIDATION_REPORT_FILE}: keep the context "@aws-cdk/core:validationReportJson": true in cdk.json ` +
-        'and the cdk-nag and Control Tower plugins in bin/app.ts',
+        `The synth wrote no ${POLICY_VALIDATION_REPORT_FILE}: keep ` +
+        'the cdk-nag and Control Tower plugins in bin/app.ts (CDK writes the report for an app with validation plugins)',
       resources: [],
     });
     return { passed: false, templates, plugins, findings };
   }
 
-  let report: LegacyReport;
+  let report: ValidationReport;
   try {
-    report = JSON.parse(readFileSync(reportFile, 'utf8')) as LegacyReport;
+    report = JSON.parse(readFileSync(reportFile, 'utf8')) as ValidationReport;
   } catch (error) {
     findings.push({ plugin: SELF, rule: 'unreadable-validation-report', description: `${POLICY_VALIDATION_REPORT_FILE} is not JSON: ${(error as Error).message}`, resources: [] });
     return { passed: false, templates, plugins, findings };
   }
   for (const pluginReport of report.pluginReports ?? []) {
-    const name = pluginReport.summary?.pluginName ?? '<unnamed plugin>';
+    const name = pluginReport.pluginName ?? '<unnamed plugin>';
     const violations = pluginReport.violations ?? [];
     plugins.push({ name, violations: violations.length });
     for (const violation of violations) {
@@ -88,18 +90,25 @@ export function evaluateAssembly(assemblyDir: string, stages: readonly string[])
         plugin: name,
         rule: violation.ruleName ?? '<unnamed rule>',
         description: violation.description ?? '',
-        resources: (violation.violatingResources ?? []).map((r) =>
-          r.constructPath && r.constructPath !== 'N/A' ? r.constructPath : `${r.templatePath ?? '<template>'}#${r.resourceLogicalId ?? '<resource>'}`,
+        resources: (violation.violatingConstructs ?? []).map(
+          (c) => c.constructPath ?? `${c.cloudFormationResource?.templatePath ?? '<template>'}#${c.cloudFormationResource?.logicalId ?? '<resource>'}`,
         ),
       });
     }
   }
+  const ran = new Set(plugins.map((p) => p.name));
+  try {
+    for (const name of JSON.parse(readFileSync(join(assemblyDir, CHECKS_RUN_FILE), 'utf8')) as string[]) ran.add(name);
+  } catch {
+    // No record: only the plugins with findings are known to have run.
+  }
+  for (const name of ran) if (!plugins.some((p) => p.name === name)) plugins.push({ name, violations: 0 });
   for (const required of REQUIRED_VALIDATION_PLUGINS) {
-    if (!plugins.some((p) => p.name === required)) {
+    if (!ran.has(required)) {
       findings.push({
         plugin: SELF,
         rule: 'missing-plugin',
-        description: `The validation report has no report of ${required}: keep that plugin in bin/app.ts (Validations.of(app).addPlugins)`,
+        description: `${required} did not run: keep that plugin, wrapped in reportOnly, in the deploy app (Validations.of(app).addPlugins)`,
         resources: [],
       });
     }

@@ -1,4 +1,6 @@
-import { App, IPolicyValidationPluginBeta1, Validations } from 'aws-cdk-lib';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { App, IPolicyValidationPlugin, Validations } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { EndpointStack } from '@sagemaker-mlops/constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -11,19 +13,27 @@ export interface ModelVersion {
   readonly version: number;
 }
 
+/** Where reportOnly records the plugins that ran (CDK's report leaves out a plugin without findings). */
+export const CHECKS_RUN_FILE = 'security-checks.json';
+
 /**
  * Runs a policy-validation plugin in report mode: its findings go into the cloud assembly's
- * policy-validation-report.json without failing the synth, and the pipeline's SecurityEvaluation stage fails
- * on any of them (and on a report without this plugin). Acknowledge a finding on its one resource with
+ * validation-report.json without failing the synth, and the pipeline's SecurityEvaluation stage fails on any
+ * of them (and when this plugin did not run). Acknowledge a finding on its one resource with
  * `Validations.of(resource).acknowledge({ id, reason })`.
  */
-export function reportOnly(plugin: IPolicyValidationPluginBeta1): IPolicyValidationPluginBeta1 {
+export function reportOnly(plugin: IPolicyValidationPlugin): IPolicyValidationPlugin {
   return {
     name: plugin.name,
     version: plugin.version,
     ruleIds: plugin.ruleIds,
     validate(context) {
       const report = plugin.validate(context);
+      if (context.templatePaths.length > 0) {
+        const file = join(dirname(context.templatePaths[0]), CHECKS_RUN_FILE);
+        const ran: string[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+        writeFileSync(file, JSON.stringify([...new Set([...ran, plugin.name])]));
+      }
       return { ...report, success: true, violations: report.violations.map((v) => ({ ...v, severity: 'warning' })) };
     },
   };
@@ -39,8 +49,9 @@ export function buildDeployApp(app: App, settings: DeploySettings, model: ModelV
   const stacks = {} as Record<Stage, EndpointStack>;
   for (const stage of STAGES) {
     const config = loadEndpointConfig(configDir, stage);
+    // Environment-agnostic (EndpointStack requires it): the pipeline's deploy action decides the account
+    // (the stage account's bootstrap roles) and the region (DEPLOYMENT_REGION).
     const stack = new EndpointStack(app, stage, {
-      env: { account: settings.accounts[stage], region: settings.region },
       projectName: settings.projectName,
       projectId: settings.projectId,
       stageNames: [...STAGES],

@@ -1,0 +1,138 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { renderDefinition } from '@sagemaker-mlops/pipelines';
+import { describe, expect, it } from 'vitest';
+import buildPipeline from '../seed-code/build-app/pipeline';
+import { buildDeployApp, CHECKS_RUN_FILE as SEED_CHECKS_RUN_FILE } from '../seed-code/deploy-app/src/deploy-app';
+import { ENVIRONMENT_VARIABLES, settingsFromEnvironment } from '../seed-code/deploy-app/src/settings';
+import { loadEndpointConfig } from '../seed-code/deploy-app/src/stage-config';
+import { CHECKS_RUN_FILE, DEPLOY_APP_ENVIRONMENT_VARIABLES } from '../src/deploy-contract';
+import { DEPLOY_STAGES } from '../src/product/names';
+import { prepareSeedCode, SEED_CODE_DIR, seedPackageJson } from '../src/seed';
+import { evaluateAssembly } from '../src/security/evaluate';
+import { ACCOUNTS } from './fixtures';
+
+const moduleManifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+const CONFIG_DIR = join(SEED_CODE_DIR, 'deploy-app', 'config');
+const ENV = {
+  SAGEMAKER_PROJECT_NAME: 'churn',
+  SAGEMAKER_PROJECT_ID: 'p-abc123def456',
+  MODEL_PACKAGE_GROUP_NAME: 'churn-p-abc123def456',
+  DEV_ACCOUNT_ID: ACCOUNTS.dev,
+  PREPROD_ACCOUNT_ID: ACCOUNTS.preprod,
+  PROD_ACCOUNT_ID: ACCOUNTS.prod,
+  DEPLOYMENT_REGION: 'eu-west-1',
+  MODEL_BUCKET_NAME: 'sc-111111111111-pp-abc-sharedartifacts',
+  MODEL_BUCKET_KMS_KEY_ARN: `arn:aws:kms:eu-west-1:${ACCOUNTS.dev}:key/12345678-1234-1234-1234-123456789abc`,
+  ECR_REPOSITORY_ARN: `arn:aws:ecr:eu-west-1:${ACCOUNTS.dev}:repository/sagemaker-p-abc123def456`,
+  STAGING_TEST_ROLE_ARN: `arn:aws:iam::${ACCOUNTS.dev}:role/sagemaker-project/churn-p-abc123def456-tester`,
+};
+const MODEL = { arn: `arn:aws:sagemaker:eu-west-1:${ACCOUNTS.dev}:model-package/churn-p-abc123def456/7`, version: 7 };
+
+describe('the seeded deploy app, synthesized with fixture values as the Build stage does', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'deploy-app-'));
+  const app = new App({ outdir, context: JSON.parse(readFileSync(join(SEED_CODE_DIR, 'deploy-app', 'cdk.json'), 'utf8')).context });
+  const stacks = buildDeployApp(app, settingsFromEnvironment(ENV), MODEL, CONFIG_DIR);
+  app.synth();
+  // Before any Template.fromStack, which synthesizes again without validation and rewrites the report.
+  const security = evaluateAssembly(outdir, DEPLOY_STAGES);
+
+  it('records the checks that ran in the file SecurityEvaluation reads', () => {
+    expect(SEED_CHECKS_RUN_FILE).toBe(CHECKS_RUN_FILE);
+  });
+
+  it('reads exactly the environment the Build project sets', () => {
+    expect([...ENVIRONMENT_VARIABLES].sort()).toEqual([...DEPLOY_APP_ENVIRONMENT_VARIABLES].sort());
+    expect(() => settingsFromEnvironment({ ...ENV, PREPROD_ACCOUNT_ID: undefined, DEPLOYMENT_REGION: 'Ireland' })).toThrow(
+      /PREPROD_ACCOUNT_ID: not set\n- DEPLOYMENT_REGION: "Ireland" is not a region/,
+    );
+  });
+
+  it('writes the three templates the deploy actions deploy: dev, preprod, prod', () => {
+    for (const stage of DEPLOY_STAGES) expect(existsSync(join(outdir, `${stage}.template.json`)), stage).toBe(true);
+  });
+
+  it('deploys the approved version to each stage, each with its own config folder (reference bug 2) and endpoint name (bug 5)', () => {
+    for (const [stage, count] of [['dev', 1], ['preprod', 1], ['prod', 2]] as const) {
+      const template = Template.fromStack(stacks[stage]);
+      const parameters = template.toJSON().Parameters;
+      expect(parameters.ModelPackageArn.Default).toBe(MODEL.arn);
+      expect(parameters.StageName.Default).toBe(stage);
+      expect(parameters.InstanceCount.Default).toBe(count);
+      template.hasResourceProperties('AWS::SageMaker::Endpoint', { EndpointName: { 'Fn::Join': ['', ['churn-p-abc123def456-', { Ref: 'StageName' }]] } });
+      // Data capture and the staging test role come with EndpointStack (reference bug 9).
+      template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { DataCaptureConfig: { EnableCapture: true } });
+    }
+  });
+
+  it('lets the staging test role of the project assume the test role of the endpoint', () => {
+    const roles = Object.values(Template.fromStack(stacks.preprod).findResources('AWS::IAM::Role'));
+    const trusting = roles.filter((r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(ENV.STAGING_TEST_ROLE_ARN));
+    expect(trusting).toHaveLength(1);
+  });
+
+  it('passes SecurityEvaluation: both checks ran and reported no finding', () => {
+    const report = security;
+    expect(report.findings).toEqual([]);
+    expect(report.plugins.map((p) => p.name).sort()).toEqual(['AwsSolutions', 'cdk-validator-cfnguard']);
+    expect(report.passed).toBe(true);
+  });
+
+  it('fails with the file name when a stage has no config folder of its own', () => {
+    expect(() => loadEndpointConfig(join(outdir, 'nowhere'), 'preprod')).toThrow(/nowhere\/preprod\/endpoint-config.json/);
+  });
+
+  it('depends on the same CDK and check versions as the module, and on our libraries through vendored tarballs', () => {
+    const manifest = seedPackageJson('deploy');
+    for (const name of ['aws-cdk-lib', 'constructs', 'cdk-nag', '@cdklabs/cdk-validator-cfnguard']) expect(manifest.dependencies?.[name], name).toBe(moduleManifest.dependencies[name]);
+    expect(manifest.devDependencies?.['aws-cdk']).toBe(moduleManifest.devDependencies['aws-cdk']);
+    expect(manifest.dependencies?.['@sagemaker-mlops/constructs']).toBe('file:vendor/sagemaker-mlops-constructs.tgz');
+    expect(Object.values(manifest.overrides ?? {}).every((v) => /^file:vendor\/sagemaker-mlops-[a-z-]+\.tgz$/.test(v))).toBe(true);
+  });
+});
+
+describe('the seed zips', () => {
+  it('hold every vendored library the seed package.json names, and no installed dependencies', () => {
+    for (const app of ['build', 'deploy'] as const) {
+      const dir = prepareSeedCode(app);
+      const manifest = seedPackageJson(app);
+      const named = Object.values({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.overrides }).filter((v) => v.startsWith('file:'));
+      for (const file of new Set(named)) expect(existsSync(join(dir, file.slice('file:'.length))), `${app}: ${file}`).toBe(true);
+      expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+      expect(readdirSync(dir)).toContain('README.md');
+    }
+  });
+});
+
+describe('the seeded build app', () => {
+  it('renders the training pipeline with the reference environment, registering as PendingManualApproval, encrypted with the artifact key', () => {
+    process.env.SAGEMAKER_PIPELINE_NAME = 'churn-p-abc123def456';
+    process.env.AWS_REGION = 'eu-west-1';
+    const definition = JSON.parse(
+      renderDefinition(buildPipeline(), {
+        substitutions: {
+          SageMakerRoleArn: `arn:aws:iam::${ACCOUNTS.dev}:role/sagemaker-project/exec`,
+          ArtifactBucket: 'sc-artifacts',
+          ModelPackageGroupName: 'churn-p-abc123def456',
+          ArtifactBucketKmsId: `arn:aws:kms:eu-west-1:${ACCOUNTS.dev}:key/12345678-1234-1234-1234-123456789abc`,
+        },
+      }),
+    );
+    expect(definition.Parameters).toContainEqual(expect.objectContaining({ Name: 'ModelApprovalStatus', DefaultValue: 'PendingManualApproval' }));
+    const text = JSON.stringify(definition);
+    expect(text).toContain('churn-p-abc123def456');
+    expect(text).toContain(':key/12345678-1234-1234-1234-123456789abc');
+    expect(text).not.toMatch(/\{\{|Placeholder/);
+  });
+
+  it('passes the project tags and the reference variables in its buildspec', () => {
+    const buildspec = readFileSync(join(SEED_CODE_DIR, 'build-app', 'buildspec.yml'), 'utf8');
+    for (const name of ['SAGEMAKER_PIPELINE_ROLE_ARN', 'ARTIFACT_BUCKET', 'ARTIFACT_BUCKET_KMS_ID', 'MODEL_PACKAGE_GROUP_NAME', 'SAGEMAKER_PIPELINE_NAME']) {
+      expect(buildspec).toContain(`$${name}`);
+    }
+    expect(buildspec).toContain('--tag "sagemaker:project-name=$SAGEMAKER_PROJECT_NAME"');
+  });
+});
