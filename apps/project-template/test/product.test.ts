@@ -138,10 +138,25 @@ describe('the product template (one SageMaker project)', () => {
         const a = action(`Deploy${stage}`);
         expect(a.Configuration.TemplatePath).toBe(`CDKSynth::${stage.toLowerCase()}.template.json`);
         expect(a.Configuration.RoleArn).toEqual({ 'Fn::Sub': `arn:aws:iam::\${${account}}:role/cdk-hnb659fds-cfn-exec-role-\${${account}}-eu-west-1` });
-        expect(JSON.stringify(a.RoleArn)).toContain(':role/cdk-hnb659fds-deploy-role-');
-        expect(JSON.stringify(a.RoleArn)).toContain(account === 'AWS::AccountId' ? '"Ref":"AWS::AccountId"' : `"Ref":"${account}"`);
+        if (stage === 'Dev') {
+          // In its own account the action role is one of the product, which may pass only dev's cfn-exec role.
+          expect(a.RoleArn['Fn::GetAtt'][0]).toMatch(/^DeployPipelineDeployDev/);
+        } else {
+          expect(JSON.stringify(a.RoleArn)).toContain(':role/cdk-hnb659fds-deploy-role-');
+          expect(JSON.stringify(a.RoleArn)).toContain(`"Ref":"${account}"`);
+        }
         expect(a.Configuration.Capabilities).toBe('CAPABILITY_NAMED_IAM,CAPABILITY_AUTO_EXPAND');
       }
+    });
+
+    it('lets the pipeline assume the preprod and prod bootstrap deploy roles, and lets only those read its artifacts', () => {
+      const pipelineRoleId = deploy.RoleArn['Fn::GetAtt'][0];
+      const policy = ofType(product, 'AWS::IAM::Policy').find(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === pipelineRoleId))![1];
+      const assumed = JSON.stringify(policy.Properties.PolicyDocument.Statement.filter((s: any) => s.Action === 'sts:AssumeRole').map((s: any) => s.Resource));
+      for (const account of ['PreProdAccount', 'ProdAccount']) expect(assumed).toContain(`{"Ref":"${account}"},":role/cdk-hnb659fds-deploy-role-",{"Ref":"${account}"}`);
+      const read = ofType(product, 'AWS::S3::BucketPolicy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement).find((s: any) => s.Sid === 'StageBootstrapRolesReadArtifacts');
+      expect(read.Action).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:GetBucketLocation']);
+      expect(read.Condition.ArnEquals['aws:PrincipalArn']).toHaveLength(4);
     });
 
     it('puts manual approvals before preprod and prod, each approvable by its own role only', () => {

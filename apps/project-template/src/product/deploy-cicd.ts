@@ -6,7 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledgeGrantWildcards, acknowledgePipelineArtifactGrants, ApprovalGate, endpointName, endpointTestRoleName, onlyResourcesOf, RepositorySource } from '@sagemaker-mlops/constructs';
+import { acknowledgeGrantWildcards, acknowledgePipelineArtifactGrants, ApprovalGate, endpointName, endpointTestRoleName, nagNotation, onlyResourcesOf, RepositorySource } from '@sagemaker-mlops/constructs';
 import { DeadLetterQueue, modelPackageStateChange } from '@sagemaker-mlops/events';
 import { cdkBootstrapRole, cdkBootstrapRoleArn } from '@sagemaker-mlops/iam';
 import { Construct } from 'constructs';
@@ -335,6 +335,10 @@ export class DeployCicd extends Construct {
     acknowledgeCodeBuildGrants([this.synthProject, this.securityProject, this.testProject]);
     acknowledgeGrantWildcards(stack, [
       {
+        covers: onlyResourcesOf(`:stack/${nagNotation(stack.resolve(names.endpointStack('dev')))}/*`),
+        reason: "CodePipeline's generated CloudFormation grant on the dev endpoint stack: the ARN ends in an id CloudFormation assigns.",
+      },
+      {
         covers: onlyResourcesOf(`:s3:::${props.endpointTestTool.bucket}`),
         reason: "CodePipeline's generated grant to read the one tool zip from the module's asset bucket (S3 source action).",
       },
@@ -365,7 +369,9 @@ export class DeployCicd extends Construct {
       templatePath: synthOutput.atPath(names.templateFile(stage)),
       adminPermissions: false,
       cfnCapabilities: [CfnCapabilities.NAMED_IAM, CfnCapabilities.AUTO_EXPAND],
-      role: cdkBootstrapRole(this, `${id}DeployRole`, { ...options, kind: 'deploy' }),
+      // In another account the action runs as its deploy role. In dev, CDK creates the action role here, with
+      // read access to the artifacts: the bootstrap deploy role reads only other accounts' pipeline buckets.
+      role: stage === 'dev' ? undefined : cdkBootstrapRole(this, `${id}DeployRole`, { ...options, kind: 'deploy' }),
       deploymentRole: cfnExecRole,
       // Dev only: a stack whose first create failed is ROLLBACK_COMPLETE and can only be deleted, so CREATE_UPDATE
       // would fail every later run; REPLACE_ON_FAILURE deletes and recreates it ("Action mode", AWS CloudFormation
