@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { renderDefinition } from '../../core/placeholders';
+import type { AwsClient } from '../../run/pipeline-run';
+import { parameterProblems } from '../../run/pipeline-run';
+import { withRetry, type RetryOptions } from '../../run/retry';
+import { loadPipelineSource } from './load-source';
+import { bucketOf, parseStageFile, STAGE_PIPELINE_PARAMETERS, type StageFile, type StageFileProblem } from './stage-file';
+
+const name = z.string().min(1);
+const target = z.strictObject({ region: name, pipelineName: name, roleArn: name, bucket: name });
+
+/**
+ * What the module tells the Build step (environment variable `PROMOTION`, JSON): where the repository keeps what,
+ * where the releases go, and every target the definition is rendered for.
+ */
+export const promotionSettingsSchema = z.strictObject({
+  /** The pipeline source, relative to the repository root. */
+  pipelineSource: name,
+  /** The folder of the ML scripts (uploaded as the release's code). */
+  scriptsDir: name,
+  /** The folder of the stage files `<stage>.json`. */
+  configDir: name,
+  /** The dev bucket that holds `releases/`, readable by the stage accounts. */
+  releaseBucket: name,
+  /** The dev account, the expected owner of the release bucket. */
+  releaseBucketOwner: z.string().regex(/^\d{12}$/),
+  modelPackageGroupName: name,
+  dev: target,
+  stages: z.array(target.extend({ name, account: z.string().regex(/^\d{12}$/), createModelPackageGroup: z.boolean() })).min(1),
+  vpc: z.strictObject({ subnetIds: z.array(name).min(1), securityGroupIds: z.array(name).min(1) }).optional(),
+  /** Tags of every stage stack (template configuration). */
+  tags: z.record(z.string(), z.string()).default({}),
+});
+export type PromotionSettings = z.output<typeof promotionSettingsSchema>;
+
+/** The file the Build step writes its exported variables to (`export NAME='value'` lines). */
+export const VARIABLES_FILE = 'promotion-variables.env';
+export const DEV_DEFINITION_FILE = 'dev-definition.json';
+export const templateConfigurationFile = (stage: string) => `${stage}-template-configuration.json`;
+
+/** Every problem of a release, with the file and field it is in; thrown as one error. */
+export class ReleaseError extends Error {
+  constructor(readonly problems: readonly StageFileProblem[]) {
+    super(`The release cannot be built:\n${problems.map((p) => `- ${p.file}: ${p.field} ${p.message}`).join('\n')}`);
+    this.name = 'ReleaseError';
+  }
+}
+
+export interface BuildReleaseOptions {
+  readonly settings: PromotionSettings;
+  /** The repository checkout. */
+  readonly sourceDir: string;
+  /** Where the template configurations, the dev definition and the variables go. */
+  readonly outputDir: string;
+  readonly s3: AwsClient;
+  /** @default - stdout */
+  readonly log?: (message: string) => void;
+  /** @default - six attempts */
+  readonly retry?: RetryOptions;
+}
+
+export interface ReleaseResult {
+  /** The content hash of the dev definition (which holds the code's): what the dev run marker is keyed by. */
+  readonly releaseId: string;
+  readonly codePrefix: string;
+  /** Stage name -> S3 key of its definition. */
+  readonly definitionKeys: Record<string, string>;
+  /** `s3://<bucket>/releases/dev-runs/<release id>.json`: written when the release succeeded in dev. */
+  readonly devRunMarker: string;
+}
+
+function sha256(...parts: Array<string | Buffer>): string {
+  const hash = createHash('sha256');
+  for (const p of parts) hash.update(p).update('\u0000');
+  return hash.digest('hex');
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/**
+ * Builds a release from the repository: validates every stage file (zod; a bad file fails with its field names),
+ * renders the definition once per target (dev and each stage, each with its role, bucket and region), checks that
+ * every stage value is a parameter of the definition with a matching type, uploads the scripts and the stage
+ * definitions to the release bucket under content-hash keys, and writes each stage's CloudFormation template
+ * configuration. Everything is checked before anything is uploaded.
+ */
+export async function buildRelease(options: BuildReleaseOptions): Promise<ReleaseResult> {
+  const { settings, sourceDir, outputDir } = options;
+  const log = options.log ?? ((m: string) => process.stdout.write(`[pipeline-promotion] ${m}\n`));
+  const problems: StageFileProblem[] = [];
+
+  // Stage files.
+  const stageFiles = new Map<string, StageFile>();
+  for (const stage of settings.stages) {
+    const file = `${settings.configDir}/${stage.name}.json`;
+    const path = join(sourceDir, file);
+    if (!existsSync(path)) {
+      problems.push({ file, field: '(file)', message: `is missing: every stage needs its file (${STAGE_PIPELINE_PARAMETERS.join(', ')}, ScheduleExpressionforPipeline)` });
+      continue;
+    }
+    const parsed = parseStageFile(readFileSync(path, 'utf8'), file);
+    if (parsed.ok) stageFiles.set(stage.name, parsed.value);
+    else problems.push(...parsed.problems);
+  }
+
+  // The code: its hash is part of every definition (CodePrefix), so a script change is a new release.
+  const scriptsDir = join(sourceDir, settings.scriptsDir);
+  const scripts = existsSync(scriptsDir) && statSync(scriptsDir).isDirectory() ? filesUnder(scriptsDir) : [];
+  if (scripts.length === 0) problems.push({ file: settings.scriptsDir, field: '(folder)', message: 'holds no scripts: the pipeline reads its code from there' });
+  const codeHash = sha256(...scripts.flatMap((f) => [relative(scriptsDir, f).split(sep).join('/'), readFileSync(f)])).slice(0, 16);
+  const codeKeyPrefix = `releases/code/${codeHash}/`;
+  const codePrefix = `s3://${settings.releaseBucket}/${codeKeyPrefix.slice(0, -1)}`;
+
+  // The definitions.
+  const sourcePath = join(sourceDir, settings.pipelineSource);
+  const definitions = new Map<string, string>();
+  if (!existsSync(sourcePath)) {
+    problems.push({ file: settings.pipelineSource, field: '(file)', message: 'is missing: it exports the SageMaker pipeline (see the README)' });
+  } else {
+    const targets = [{ stage: 'dev', ...settings.dev }, ...settings.stages.map((s) => ({ stage: s.name, ...s }))];
+    for (const t of targets) {
+      try {
+        const pipeline = await loadPipelineSource(sourcePath, { stage: t.stage, region: t.region, pipelineName: t.pipelineName, vpc: settings.vpc && { subnets: settings.vpc.subnetIds, securityGroupIds: settings.vpc.securityGroupIds } });
+        definitions.set(
+          t.stage,
+          renderDefinition(pipeline, {
+            substitutions: { SageMakerRoleArn: t.roleArn, ArtifactBucket: t.bucket, ModelPackageGroupName: settings.modelPackageGroupName, CodePrefix: codePrefix },
+          }),
+        );
+      } catch (error) {
+        problems.push({ file: settings.pipelineSource, field: `(definition for ${t.stage})`, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  // Every stage value must be a parameter of the definition, with its type.
+  for (const stage of settings.stages) {
+    const values = stageFiles.get(stage.name);
+    const definition = definitions.get(stage.name);
+    if (!values || !definition) continue;
+    const declared = (JSON.parse(definition) as { Parameters?: Array<{ Name: string; Type: string }> }).Parameters ?? [];
+    const parameters = Object.fromEntries(STAGE_PIPELINE_PARAMETERS.map((p) => [p, values[p]]));
+    for (const problem of parameterProblems(declared, parameters)) {
+      problems.push({ file: `${settings.configDir}/${stage.name}.json`, field: problem.split(' ')[0], message: problem.slice(problem.indexOf(' ') + 1) });
+    }
+  }
+  if (problems.length > 0) throw new ReleaseError(problems);
+
+  // Upload: the code, then each stage's definition (content-addressed: an unchanged release rewrites the same keys).
+  const put = (key: string, body: string | Buffer, contentType?: string) =>
+    withRetry(
+      () => options.s3.send(new PutObjectCommand({ Bucket: settings.releaseBucket, Key: key, Body: body, ContentType: contentType, ExpectedBucketOwner: settings.releaseBucketOwner })),
+      options.retry,
+    );
+  for (const file of scripts) await put(`${codeKeyPrefix}${relative(scriptsDir, file).split(sep).join('/')}`, readFileSync(file));
+  log(`code: ${scripts.length} file(s) to ${codePrefix}/`);
+  const definitionKeys: Record<string, string> = {};
+  for (const stage of settings.stages) {
+    const body = definitions.get(stage.name)!;
+    const key = `releases/definitions/${stage.name}/${sha256(body).slice(0, 16)}.json`;
+    await put(key, body, 'application/json');
+    definitionKeys[stage.name] = key;
+    log(`definition of ${stage.pipelineName}: s3://${settings.releaseBucket}/${key}`);
+  }
+
+  // Outputs for the later actions.
+  mkdirSync(outputDir, { recursive: true });
+  const devDefinition = definitions.get('dev')!;
+  const releaseId = sha256(devDefinition).slice(0, 16);
+  writeFileSync(join(outputDir, DEV_DEFINITION_FILE), devDefinition);
+  for (const stage of settings.stages) {
+    const values = stageFiles.get(stage.name)!;
+    const configuration = {
+      Parameters: {
+        StageName: stage.name,
+        PipelineDefinitionKey: definitionKeys[stage.name],
+        ...Object.fromEntries(STAGE_PIPELINE_PARAMETERS.map((p) => [p, values[p]])),
+        InputDataBucket: bucketOf(values.InputDataUrl),
+        BatchDataBucket: bucketOf(values.BatchDataUrl),
+        ScheduleExpression: values.ScheduleExpressionforPipeline,
+        CreateModelPackageGroup: String(stage.createModelPackageGroup),
+      },
+      Tags: { ...settings.tags, Environment: stage.name },
+    };
+    writeFileSync(join(outputDir, templateConfigurationFile(stage.name)), `${JSON.stringify(configuration, null, 2)}\n`);
+  }
+  const devRunMarker = `s3://${settings.releaseBucket}/releases/dev-runs/${releaseId}.json`;
+  const variables = { RELEASE_ID: releaseId, CODE_PREFIX: codePrefix, DEV_RUN_MARKER: devRunMarker };
+  writeFileSync(join(outputDir, VARIABLES_FILE), Object.entries(variables).map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'\n`).join(''));
+  log(`release ${releaseId}: ${settings.stages.map((s) => templateConfigurationFile(s.name)).join(', ')} written`);
+  return { releaseId, codePrefix, definitionKeys, devRunMarker };
+}
