@@ -36,11 +36,13 @@ export class ToolsProject extends typescript.TypeScriptProject {
     // Benchmarks live in tools/bench/ (run with tsx); the test type-check covers them too.
     this.tsconfigDev.file.addOverride('include', ['**/*.ts', '../src/**/*.ts', '../bench/**/*.ts']);
     this.packageTask.reset();
-    // The repo-wide tests read every app, the manifests and the projen definition.
+    // The repo-wide tests read every app, the manifests and the projen definition, and synthesize the apps'
+    // compiled lib/. Not implicit dependencies: compiling the tools (the main job's first step) must not
+    // compile every app, only the main job compiles the apps of its deployment.
     this.package.addField('nx', {
-      implicitDependencies: options.apps.map((a) => a.package.packageName),
       targets: {
         test: {
+          dependsOn: ['^compile', { projects: options.apps.map((a) => a.package.packageName), target: 'compile' }],
           inputs: [
             'default',
             '^production',

@@ -63,8 +63,10 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
     this.packageTask.reset();
     this.addTask('synth', {
       description: 'Main job: synthesize every app from the example Seedfarmer deployment, with cdk-nag',
+      // Compiles the tools and the libraries they use; the main job then compiles only the apps of the
+      // deployment it synthesizes (nx, cached), not every app of the workspace.
       steps: [
-        { exec: 'nx run-many -t compile --output-style=stream' },
+        { exec: 'nx run @sagemaker-mlops/tools:compile --output-style=stream' },
         { exec: 'node tools/lib/main-job/cli.js', receiveArgs: true },
       ],
     });
@@ -110,10 +112,12 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
             inputs: ['default', '^production'],
             outputs: ['{projectRoot}/test-results.json'],
           },
-          // `cdk synth` of one app (needs its configuration: -c config=... or Seedfarmer variables).
+          // `cdk synth` of one app (needs its configuration: -c config=... or Seedfarmer variables). The
+          // app's cdk.json runs its compiled lib/main.js, so every CDK command compiles the app first.
+          synth: { cache: false, dependsOn: ['compile'] },
           'synth:silent': {
             cache: true,
-            dependsOn: ['^compile'],
+            dependsOn: ['compile'],
             inputs: ['production', '^production'],
             outputs: ['{projectRoot}/cdk.out'],
           },
@@ -123,9 +127,9 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
             inputs: ['^production'],
             outputs: ['{projectRoot}/vendor'],
           },
-          deploy: { cache: false, dependsOn: ['^compile'] },
-          diff: { cache: false, dependsOn: ['^compile'] },
-          destroy: { cache: false, dependsOn: ['^compile'] },
+          deploy: { cache: false, dependsOn: ['compile'] },
+          diff: { cache: false, dependsOn: ['compile'] },
+          destroy: { cache: false, dependsOn: ['compile'] },
         },
         parallel: 2,
         neverConnectToCloud: true,

@@ -21,7 +21,7 @@ const { runs } = loadDeployment({
 const outdirs = new Map<string, string>();
 
 beforeAll(async () => {
-  // One at a time: the build machine has two cores, and each synth runs tsx and cdk-nag.
+  // One at a time: the build machine has two cores, and each synth runs cdk-nag and the Control Tower controls.
   for (const run of runs) {
     const outdir = mkdtempSync(join(tmpdir(), `cfn-lint-${run.moduleName}-`));
     const result = await synthModule(run, outdir);

@@ -1,13 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { acceptedSummary, cfnLintCell, describeCfnLintFailures, lintModuleAssembly, type CfnLintResult } from '../cfn-lint';
+import { acceptedSummary, cfnLintCell, describeCfnLintFailures, lintModuleAssemblies, lintModuleAssembly, type CfnLintResult } from '../cfn-lint';
 import { stageModule } from '../seedfarmer/stage';
 import { REPO_ROOT } from '../workspace';
 import { loadDeployment, ModuleRun } from './deployment';
 import { readEnvFile } from './env-file';
-import { GUARD_PLUGIN_NAME, synthModule, SynthResult } from './synth';
+import { GUARD_PLUGIN_NAME, synthModule, type SynthResult } from './synth';
 
 /** One module's synth, then its cfn-lint gate (only when the synth succeeded). */
 export interface ModuleResult extends SynthResult {
@@ -115,15 +116,17 @@ async function main(argv: string[]) {
   const env = loadEnvFile(options.envFile);
   const { runs } = loadDeployment({ deploymentPath: options.deploymentPath, env });
   const apps = [...new Set(runs.map((r) => r.appDir))];
+  compileApps(apps, options.parallel);
   for (const appDir of apps) stageModule(appDir);
 
   process.stdout.write(`${runs.length} modules, ${options.parallel} at a time\n`);
-  const results = await runPool(runs, options.parallel, async (run) => {
+  const synthesized = await runPool(runs, options.parallel, async (run) => {
     process.stdout.write(startLine(run));
-    const result = await synthAndLint(run);
+    const result = await synthModule(run, outdirFor(run));
     process.stdout.write(endLine(result));
     return result;
   });
+  const results = await lintAll(synthesized);
   process.stdout.write('\n');
   printTable(results);
   const failed = results.filter((r) => !r.ok);
@@ -138,7 +141,43 @@ async function main(argv: string[]) {
   if (failed.length || lintFailed.length) process.exit(1);
 }
 
-/** Synthesizes a module, then lints its assembly. */
+/**
+ * Compiles the apps of the deployment, and the libraries they use, through nx: cached when nothing changed,
+ * and never an app the deployment does not synthesize. Each app's cdk.json runs its compiled lib/main.js.
+ */
+export function compileApps(appDirs: string[], parallel: number): void {
+  const projects = appDirs.map((dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name as string);
+  const nx = spawnSync(
+    'npx',
+    ['nx', 'run-many', '-t', 'compile', `--projects=${projects.join(',')}`, `--parallel=${parallel}`, '--output-style=stream'],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (nx.status !== 0) throw new Error(`compiling ${projects.join(', ')} failed (nx exit ${nx.status})`);
+}
+
+/**
+ * The cfn-lint gate of the run: every assembly that synthesized, in one cfn-lint process per set of target
+ * regions (lintModuleAssemblies), after the synths.
+ */
+export async function lintAll(synthesized: SynthResult[]): Promise<ModuleResult[]> {
+  const ok = synthesized.filter((r) => r.ok);
+  if (ok.length === 0) return synthesized;
+  const started = process.hrtime.bigint();
+  process.stdout.write(`cfn-lint ${ok.length} assemblies\n`);
+  const lints = await lintModuleAssemblies(ok.map((r) => r.outdir));
+  const byDir = new Map(ok.map((r, i) => [r.outdir, lints[i]]));
+  const results = synthesized.map((r): ModuleResult => {
+    const lint = byDir.get(r.outdir);
+    if (!r.ok || !lint) return r;
+    return lint.error ? { ...r, cfnLintError: lint.error } : { ...r, cfnLint: lint.result };
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const failing = results.filter(lintFails).length;
+  process.stdout.write(`cfn-lint done ${seconds.toFixed(1)} s ${failing ? `FAILED (${failing} modules)` : 'ok'}\n`);
+  return results;
+}
+
+/** Synthesizes a module, then lints its assembly on its own (the main job lints all assemblies at once: lintAll). */
 export async function synthAndLint(run: ModuleRun): Promise<ModuleResult> {
   const result = await synthModule(run, outdirFor(run));
   if (!result.ok) return result;
