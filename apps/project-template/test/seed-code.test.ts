@@ -9,6 +9,7 @@ import buildPipeline from '../seed-code/build-app/pipeline';
 import { buildDeployApp, CHECKS_RUN_FILE as SEED_CHECKS_RUN_FILE } from '../seed-code/deploy-app/src/deploy-app';
 import { ENVIRONMENT_VARIABLES, settingsFromEnvironment } from '../seed-code/deploy-app/src/settings';
 import { loadEndpointConfig } from '../seed-code/deploy-app/src/stage-config';
+import { synthesize } from '../seed-code/deploy-app/src/synth';
 import { CHECKS_RUN_FILE, DEPLOY_APP_ENVIRONMENT_VARIABLES } from '../src/deploy-contract';
 import { DEPLOY_STAGES } from '../src/product/names';
 import { prepareSeedCode, SEED_CODE_DIR, seedPackageJson } from '../src/seed';
@@ -91,6 +92,44 @@ describe('the seeded deploy app, synthesized with fixture values as the Build st
     expect(manifest.devDependencies?.['aws-cdk']).toBe(moduleManifest.devDependencies['aws-cdk']);
     expect(manifest.dependencies?.['@sagemaker-mlops/constructs']).toBe('file:vendor/sagemaker-mlops-constructs.tgz');
     expect(Object.values(manifest.overrides ?? {}).every((v) => /^file:vendor\/sagemaker-mlops-[a-z-]+\.tgz$/.test(v))).toBe(true);
+  });
+});
+
+describe('npm run synth of the seeded deploy app (bin/app.ts)', () => {
+  /** A SageMaker client that answers ListModelPackages with `pages` in turn, and DescribeModelPackage. */
+  function registry(pages: Array<{ ModelPackageSummaryList: object[]; NextToken?: string }>) {
+    const calls: Array<{ name: string; input: any }> = [];
+    return {
+      calls,
+      async send(command: { constructor: { name: string }; input: any }) {
+        calls.push({ name: command.constructor.name, input: command.input });
+        if (command.constructor.name === 'ListModelPackagesCommand') return pages.shift() ?? { ModelPackageSummaryList: [] };
+        return { ModelPackageArn: command.input.ModelPackageName, ModelPackageVersion: Number(command.input.ModelPackageName.split('/').pop()) };
+      },
+    };
+  }
+  const summary = (version: number, day: number) => ({
+    ModelPackageArn: `arn:aws:sagemaker:eu-west-1:${ACCOUNTS.dev}:model-package/churn-p-abc123def456/${version}`,
+    ModelApprovalStatus: 'Approved',
+    ModelPackageStatus: 'Completed',
+    CreationTime: new Date(Date.UTC(2026, 0, day)),
+  });
+
+  it('deploys the newest approved version, asking newest first and following empty pages (reference bug 1), and writes the exported variables', async () => {
+    const sagemaker = registry([{ ModelPackageSummaryList: [], NextToken: 'next' }, { ModelPackageSummaryList: [summary(3, 2), summary(4, 5)] }]);
+    const outdir = mkdtempSync(join(tmpdir(), 'deploy-synth-'));
+    const app = new App({ outdir, context: JSON.parse(readFileSync(join(SEED_CODE_DIR, 'deploy-app', 'cdk.json'), 'utf8')).context });
+    const { model } = await synthesize(app, settingsFromEnvironment(ENV), sagemaker, CONFIG_DIR);
+    expect(model.version).toBe(4);
+    const lists = sagemaker.calls.filter((c) => c.name === 'ListModelPackagesCommand');
+    expect(lists).toHaveLength(2);
+    expect(lists[0].input).toMatchObject({ ModelPackageGroupName: 'churn-p-abc123def456', ModelApprovalStatus: 'Approved', SortBy: 'CreationTime', SortOrder: 'Descending' });
+    expect(lists[1].input.NextToken).toBe('next');
+    expect(readFileSync(join(outdir, 'pipeline-variables.env'), 'utf8')).toBe(`export MODEL_PACKAGE_ARN='${summary(4, 5).ModelPackageArn}'\nexport MODEL_PACKAGE_VERSION='4'\n`);
+  }, 120_000);
+
+  it('fails the Build with a clear message when no version is approved', async () => {
+    await expect(synthesize(new App(), settingsFromEnvironment(ENV), registry([]), CONFIG_DIR)).rejects.toThrow(/No approved model package in model package group churn-p-abc123def456/);
   });
 });
 
