@@ -1,5 +1,5 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
-import { AccountPrerequisites, BOOTSTRAP_POLICIES, ModuleContext, ModulePrerequisites } from '@sagemaker-mlops/config';
+import { AccountPrerequisites, BOOTSTRAP_POLICIES, createPolicyCommand, ModuleContext, ModulePrerequisites } from '@sagemaker-mlops/config';
 import { endpointExecutionRoleName } from '@sagemaker-mlops/constructs';
 import { applyModuleBoundary } from '@sagemaker-mlops/iam';
 import { derivedNames, type EndpointDeployConfig } from './config';
@@ -46,7 +46,6 @@ export function endpointDeployPrerequisites(module: ModuleContext, config: Endpo
   const names = derivedNames(config.projectName, config.projectId);
   const qualifier = config.cdkBootstrapQualifier;
   const adminRole = config.stackSetAdministrationRoleArn ?? `arn:${config.partition}:iam::${tooling}:role/${names.stackSetAdministrationRoleName}`;
-  const endpointPolicy = BOOTSTRAP_POLICIES.endpoint;
   const accounts: AccountPrerequisites[] = [
     {
       account: tooling,
@@ -88,8 +87,8 @@ export function endpointDeployPrerequisites(module: ModuleContext, config: Endpo
           region: stage.region,
           role: `${stage.name} (StackSet)`,
           steps: [
-            `aws iam create-policy --policy-name ${endpointPolicy.policyName} --policy-document file://${endpointPolicy.file}`,
-            `create role ${config.stackSetExecutionRoleName} trusting ${adminRole}, with policy ${endpointPolicy.policyName} attached`,
+            createPolicyCommand('endpoint'),
+            `create role ${config.stackSetExecutionRoleName} trusting ${adminRole}, with policy ${BOOTSTRAP_POLICIES.endpoint.policyName} attached`,
           ],
         });
       }

@@ -1,8 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assemblyTemplates, BOOTSTRAP_POLICIES, executionPolicyGaps, formatPrerequisites, loadModuleConfig, resourceTypesOf, type BootstrapPolicyKind } from '@sagemaker-mlops/config';
+import {
+  assemblyTemplates,
+  BOOTSTRAP_POLICIES,
+  committedExecutionPolicy,
+  createPolicyCommand,
+  executionPolicyArn,
+  executionPolicyGaps,
+  formatPrerequisites,
+  loadModuleConfig,
+  resourceTypesOf,
+  type BootstrapPolicyKind,
+} from '@sagemaker-mlops/config';
 import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import { endpointDeployPrerequisites } from '../src/app';
@@ -249,9 +260,8 @@ describe('one-phase validation (issue 8 item 6)', () => {
 describe('per-account prerequisites (issue 8 item 9)', () => {
   const T = DUMMY_ACCOUNTS.tooling;
   const R = DUMMY_REGION;
-  const arn = (account: string, kind: BootstrapPolicyKind) => `arn:aws:iam::${account}:policy/${BOOTSTRAP_POLICIES[kind].policyName}`;
-  const create = (kind: BootstrapPolicyKind) =>
-    `aws iam create-policy --policy-name ${BOOTSTRAP_POLICIES[kind].policyName} --policy-document file://${BOOTSTRAP_POLICIES[kind].file}   # once per account: ${BOOTSTRAP_POLICIES[kind].purpose}`;
+  const arn = (account: string, kind: BootstrapPolicyKind) => executionPolicyArn(kind, account, R);
+  const create = (kind: BootstrapPolicyKind) => `${createPolicyCommand(kind)}   # once per account: ${BOOTSTRAP_POLICIES[kind].purpose}`;
   const block = (parameters: Record<string, unknown>) => {
     const { module, config } = load(parameters);
     return formatPrerequisites(endpointDeployPrerequisites(module, config)).split('\n');
@@ -287,7 +297,7 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
     expect(lines).toContain(`  3. cdk bootstrap aws://${T}/${R} --cloudformation-execution-policies ${arn(T, 'endpoint')},${arn(T, 'module')}`);
     const at = lines.indexOf(`account ${DUMMY_ACCOUNTS.prod}, ${R}: prod (StackSet)`);
     expect(lines.slice(at + 1, at + 3)).toEqual([
-      `  1. aws iam create-policy --policy-name ${BOOTSTRAP_POLICIES.endpoint.policyName} --policy-document file://${BOOTSTRAP_POLICIES.endpoint.file}`,
+      `  1. ${createPolicyCommand('endpoint')}`,
       `  2. create role AWSCloudFormationStackSetExecutionRole trusting arn:aws:iam::${T}:role/churn-p-abc123def456-stackset-admin, with policy ${BOOTSTRAP_POLICIES.endpoint.policyName} attached`,
     ]);
     expect(lines.filter((l) => l.includes('cdk bootstrap'))).toHaveLength(1);
@@ -300,7 +310,7 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
   });
 
   it('the module and endpoint execution policies cover every resource type of their templates', () => {
-    const read = (kind: BootstrapPolicyKind) => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', BOOTSTRAP_POLICIES[kind].file), 'utf8'));
+    const read = (kind: BootstrapPolicyKind) => committedExecutionPolicy(kind, join(__dirname, '..', '..', '..'));
     const variants = [
       { ...MULTI_ACCOUNT, approval_email_addresses: ['ml-approvers@example.com'] },
       {

@@ -2,7 +2,18 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssetStaging } from 'aws-cdk-lib';
-import { assemblyTemplates, BOOTSTRAP_POLICIES, executionPolicyGaps, formatPrerequisites, loadModuleConfig, resourceTypesOf, type BootstrapPolicyKind } from '@sagemaker-mlops/config';
+import {
+  assemblyTemplates,
+  BOOTSTRAP_POLICIES,
+  committedExecutionPolicy,
+  createPolicyCommand,
+  executionPolicyArn,
+  executionPolicyGaps,
+  formatPrerequisites,
+  loadModuleConfig,
+  resourceTypesOf,
+  type BootstrapPolicyKind,
+} from '@sagemaker-mlops/config';
 import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION, seedfarmerEnv } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import { modelCicdPrerequisites } from '../src/app';
@@ -269,9 +280,8 @@ describe('one-phase validation (issue 8 item 6)', () => {
 describe('per-account prerequisites (issue 8 item 9)', () => {
   const T = DUMMY_ACCOUNTS.tooling;
   const R = DUMMY_REGION;
-  const arn = (account: string, kind: BootstrapPolicyKind) => `arn:aws:iam::${account}:policy/${BOOTSTRAP_POLICIES[kind].policyName}`;
-  const create = (kind: BootstrapPolicyKind) =>
-    `aws iam create-policy --policy-name ${BOOTSTRAP_POLICIES[kind].policyName} --policy-document file://${BOOTSTRAP_POLICIES[kind].file}   # once per account: ${BOOTSTRAP_POLICIES[kind].purpose}`;
+  const arn = (account: string, kind: BootstrapPolicyKind) => executionPolicyArn(kind, account, R);
+  const create = (kind: BootstrapPolicyKind) => `${createPolicyCommand(kind)}   # once per account: ${BOOTSTRAP_POLICIES[kind].purpose}`;
 
   it('bootstraps the tooling account in every region it uses, build accounts and deploy environments trusting it', () => {
     const { module, config } = load({ ...PARAMETERS, cdk_bootstrap_qualifier: 'mlops', vpc_subnet_ids_parameter: '/network/subnets', vpc_security_group_ids_parameter: '/network/sgs' });
@@ -310,7 +320,7 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
   });
 
   it('each execution policy covers every resource type of the templates deployed with it', () => {
-    const read = (kind: BootstrapPolicyKind) => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', BOOTSTRAP_POLICIES[kind].file), 'utf8'));
+    const read = (kind: BootstrapPolicyKind) => committedExecutionPolicy(kind, join(__dirname, '..', '..', '..'));
     const templates = [PARAMETERS, { ...PARAMETERS, approval_email_addresses: ['ml@example.com'], vpc_subnet_ids_parameter: '/n/s', vpc_security_group_ids_parameter: '/n/g' }].flatMap(
       (parameters) => assemblyTemplates(synth(parameters).app.synth().directory),
     );

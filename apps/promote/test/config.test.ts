@@ -1,8 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assemblyTemplates, BOOTSTRAP_POLICIES, executionPolicyGaps, formatPrerequisites, loadModuleConfig, resourceTypesOf } from '@sagemaker-mlops/config';
+import {
+  assemblyTemplates,
+  BOOTSTRAP_POLICIES,
+  committedExecutionPolicy,
+  createPolicyCommand,
+  executionPolicyArn,
+  executionPolicyGaps,
+  formatPrerequisites,
+  loadModuleConfig,
+  resourceTypesOf,
+} from '@sagemaker-mlops/config';
 import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION, FEATURE_FLAGS } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import { promotePrerequisites } from '../src/app';
@@ -176,8 +186,8 @@ describe('one-phase validation (issue 8 item 6)', () => {
 describe('per-account prerequisites (issue 8 item 9)', () => {
   const T = DUMMY_ACCOUNTS.tooling;
   const S = DUMMY_ACCOUNTS.source;
-  const policy = (account: string) => `arn:aws:iam::${account}:policy/sagemaker-mlops-module-cfn-exec`;
-  const createPolicy = `aws iam create-policy --policy-name sagemaker-mlops-module-cfn-exec --policy-document file://docs/bootstrap/module-execution-policy.json   # once per account: ${BOOTSTRAP_POLICIES.module.purpose}`;
+  const policy = (account: string) => executionPolicyArn('module', account, DUMMY_REGION);
+  const createPolicy = `${createPolicyCommand('module')}   # once per account: ${BOOTSTRAP_POLICIES.module.purpose}`;
   const block = (parameters: Record<string, unknown>, account?: string) => {
     const { module, parameters: typed } = load(parameters, account);
     return formatPrerequisites(promotePrerequisites(module, typed)).split('\n');
@@ -218,7 +228,7 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
   });
 
   it('the module execution policy covers every resource type of every component', () => {
-    const document = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', BOOTSTRAP_POLICIES.module.file), 'utf8'));
+    const document = committedExecutionPolicy('module', join(__dirname, '..', '..', '..'));
     const variants: Array<[Record<string, unknown>, string?]> = [
       [{ ...PIPELINE_PARAMETERS, event_bus_name: 'mlops-registry' }],
       [{ ...PIPELINE_PARAMETERS, kms_key_arn: `arn:aws:kms:${DUMMY_REGION}:${T}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, s3_access_logs_bucket_arn: `arn:aws:s3:::logs-${T}` }],

@@ -254,3 +254,11 @@ export function assemblyTemplates(directory: string): AssemblyTemplate[] {
   visit(directory);
   return found.sort((a, b) => a.file.localeCompare(b.file));
 }
+
+/**
+ * The committed policy document of one kind (`BOOTSTRAP_POLICIES[kind].file`, below `repositoryRoot`):
+ * what tests check the synthesized templates against.
+ */
+export function committedExecutionPolicy(kind: BootstrapPolicyKind, repositoryRoot: string): PolicyDocumentLike {
+  return JSON.parse(fs.readFileSync(path.join(repositoryRoot, BOOTSTRAP_POLICIES[kind].file), 'utf8')) as PolicyDocumentLike;
+}

@@ -47,12 +47,13 @@ export {
   BOOTSTRAP_POLICY_KINDS,
   BOOTSTRAP_POLICY_TYPES,
   CFN_RESOURCE_ACTIONS,
+  committedExecutionPolicy,
   executionPolicyDocument,
   executionPolicyGaps,
   resourceTypesOf,
 } from './bootstrap-policy';
 export type { AssemblyTemplate, BootstrapPolicyKind, PolicyDocumentLike, PolicyStatement } from './bootstrap-policy';
-export { formatPrerequisites, printPrerequisites } from './prerequisites';
+export { createPolicyCommand, executionPolicyArn, formatPrerequisites, printPrerequisites } from './prerequisites';
 export type { AccountPrerequisites, BootstrapRequirement, ModulePrerequisites } from './prerequisites';
 export type { CrossFieldChecks, ModuleResolver, ModuleResolverFunction } from './cross-field';
 export { EXTRA_REGIONS_VARIABLE, KNOWN_REGIONS } from './regions';

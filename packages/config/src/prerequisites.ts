@@ -52,6 +52,17 @@ export interface ModulePrerequisites {
 
 const DEFAULT_QUALIFIER = 'hnb659fds';
 
+/** The ARN an execution policy has once created in `account`, in the partition of `region`. */
+export function executionPolicyArn(kind: BootstrapPolicyKind, account: string, region: string): string {
+  return `arn:${partitionOfRegion(region)}:iam::${account}:policy/${BOOTSTRAP_POLICIES[kind].policyName}`;
+}
+
+/** The command that creates an execution policy from its committed file (run from the repository root, once per account). */
+export function createPolicyCommand(kind: BootstrapPolicyKind): string {
+  const policy = BOOTSTRAP_POLICIES[kind];
+  return `aws iam create-policy --policy-name ${policy.policyName} --policy-document file://${policy.file}`;
+}
+
 /**
  * The prerequisites as one plain block: per account and region, what it is to the module, the
  * `aws iam create-policy` commands for the execution policies (once per account: IAM is global), the
@@ -79,15 +90,13 @@ export function formatPrerequisites(prerequisites: ModulePrerequisites): string 
     lines.push('', `account ${item.account}, ${item.region}: ${item.roles.join('; ')}`);
     const commands: string[] = [];
     if (item.bootstrap) {
-      const partition = partitionOfRegion(item.region);
       const policies = [...item.policies].sort();
       for (const kind of policies) {
-        const policy = BOOTSTRAP_POLICIES[kind];
         if (policiesCreated.has(`${item.account}/${kind}`)) continue;
         policiesCreated.add(`${item.account}/${kind}`);
-        commands.push(`aws iam create-policy --policy-name ${policy.policyName} --policy-document file://${policy.file}   # once per account: ${policy.purpose}`);
+        commands.push(`${createPolicyCommand(kind)}   # once per account: ${BOOTSTRAP_POLICIES[kind].purpose}`);
       }
-      const arns = policies.map((kind) => `arn:${partition}:iam::${item.account}:policy/${BOOTSTRAP_POLICIES[kind].policyName}`);
+      const arns = policies.map((kind) => executionPolicyArn(kind, item.account, item.region));
       commands.push(
         [
           `cdk bootstrap aws://${item.account}/${item.region}`,
