@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +132,15 @@ describe('npm run synth of the seeded deploy app (bin/app.ts)', () => {
   it('fails the Build with a clear message when no version is approved', async () => {
     await expect(synthesize(new App(), settingsFromEnvironment(ENV), registry([]), CONFIG_DIR)).rejects.toThrow(/No approved model package in model package group churn-p-abc123def456/);
   });
+});
+
+describe("the deploy app's own tests", () => {
+  it('pass as the seed ships them (npm test)', () => {
+    const root = join(SEED_CODE_DIR, 'deploy-app');
+    const result = spawnSync('npx', ['vitest', 'run', '--root', root, '--cache=false'], { cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, CI: 'true' } });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/1 passed/);
+  }, 240_000);
 });
 
 describe('the seed zips', () => {

@@ -46,6 +46,9 @@ export function reportOnly(plugin: IPolicyValidationPlugin): IPolicyValidationPl
  * the pipeline deploys each with the stage account's bootstrap roles, and every value is a parameter default.
  */
 export function buildDeployApp(app: App, settings: DeploySettings, model: ModelVersion, configDir: string): Record<Stage, EndpointStack> {
+  // The access-log buckets of EndpointStack take logs through a bucket policy, not an ACL (also in cdk.json,
+  // set here too so that tests with a plain `new App()` work).
+  if (app.node.children.length === 0) app.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
   const stacks = {} as Record<Stage, EndpointStack>;
   for (const stage of STAGES) {
     const config = loadEndpointConfig(configDir, stage);
