@@ -1,4 +1,18 @@
-// Placeholder until the app is built (issue tracker): synthesizes nothing.
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { exitOnConfigError, loadModuleConfig } from '@sagemaker-mlops/config';
+import { failOnEveryViolation } from '@sagemaker-mlops/constructs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildBatchPromotionApp } from './app';
+import { batchPromotionParameters, resolveBatchPromotionConfig } from './config';
 
-new App().synth();
+const app = new App();
+// Configuration is validated once, here: a ConfigError stops the synth before any template exists.
+exitOnConfigError(() => {
+  const configPath = app.node.tryGetContext('config') as string | undefined;
+  const { module, parameters } = loadModuleConfig(batchPromotionParameters, { appName: 'batch-promotion', configPath });
+  buildBatchPromotionApp(app, module, resolveBatchPromotionConfig(parameters, module));
+});
+// AWS Control Tower proactive controls: landing zones that enable them refuse non-compliant stacks at deploy time.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), failOnEveryViolation(new CfnGuardValidator()));
+app.synth();

@@ -27,3 +27,13 @@ export function load(parameters: Record<string, unknown>, account?: string) {
 export function testApp(): App {
   return createTestApp();
 }
+
+import { buildBatchPromotionApp } from '../src/app';
+import type { BatchPromotionStack } from '../src/stacks/batch-promotion-stack';
+
+/** Synthesizes the module for the given parameters. */
+export function synth(parameters: Record<string, unknown>, account?: string): { app: App; stack: BatchPromotionStack } {
+  const { module, config } = load(parameters, account);
+  const app = createTestApp();
+  return { app, stack: buildBatchPromotionApp(app, module, config) as BatchPromotionStack };
+}

@@ -1,0 +1,304 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import {
+  acknowledgeGrantWildcards,
+  acknowledgePipelineArtifactGrants,
+  ApprovalGate,
+  ApprovalTopic,
+  BundledTool,
+  crossAccountDeployAction,
+  nagReferencePrefix,
+  onlyResourcesOf,
+  recordTargetRegions,
+  RepositorySource,
+  SecureBucket,
+} from '@sagemaker-mlops/constructs';
+import { DeadLetterQueue } from '@sagemaker-mlops/events';
+import { pipelineRunBundlePath } from '@sagemaker-mlops/pipelines';
+import { Construct } from 'constructs';
+import { derivedNames, type BatchPromotionConfig, type StageSettings } from '../config';
+import { REPOSITORY_LAYOUT } from '../seed';
+import type { BatchStageTemplate } from '../stage/batch-stage-template';
+
+/** The folder, relative to the repository checkout, the Build step writes to. */
+const BUILD_OUTPUT_DIR = 'build-output';
+/** What the Build step exports (namespace `Build`), read by RunInDev and the approval messages. */
+const EXPORTED_VARIABLES = ['RELEASE_ID', 'CODE_PREFIX', 'DEV_RUN_MARKER'];
+const VARIABLES_FILE = 'promotion-variables.env';
+
+/** Stage and action names of the pipeline, in order. */
+export const PIPELINE_LAYOUT = {
+  source: 'Source',
+  build: 'Build',
+  runInDev: 'RunInDev',
+  approvePreprod: 'ApprovePreProd',
+  deployPreprod: 'DeployPreProd',
+  approveProd: 'ApproveProd',
+  deployProd: 'DeployProd',
+  approveAction: 'Approve',
+  deployAction: 'Deploy',
+} as const;
+
+export interface PromotionPipelineProps {
+  readonly config: BatchPromotionConfig;
+  readonly template: BatchStageTemplate;
+  /** The bucket of dev: the dev pipeline's artifacts, and the releases the stages read. */
+  readonly devBucket: s3.IBucket;
+  readonly key: kms.IKey;
+  /** The dev SageMaker pipeline's role. */
+  readonly devPipelineRoleArn: string;
+  /** @default - the CodeConnections repository of `config.repository` */
+  readonly repository?: codecommit.IRepository;
+}
+
+/**
+ * The promotion pipeline (dev account; CodePipeline V2, QUEUED, KMS-encrypted artifacts): Source → Build →
+ * RunInDev → ApprovePreProd → DeployPreProd → ApproveProd → DeployProd, started by a push to the branch.
+ */
+export class PromotionPipeline extends Construct {
+  public readonly pipeline: codepipeline.Pipeline;
+  public readonly buildProject: codebuild.PipelineProject;
+  public readonly runInDevProject: codebuild.PipelineProject;
+  public readonly approvalTopic?: ApprovalTopic;
+  /** Stage name -> the role that may approve that stage's deployment. */
+  public readonly approverRoles: Record<string, iam.Role>;
+  public readonly pushRule?: events.Rule;
+
+  constructor(scope: Construct, id: string, props: PromotionPipelineProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const { config, key, devBucket } = props;
+    const names = derivedNames(config.projectName, config.projectId);
+    recordTargetRegions(this, config.stages.map((s) => s.region));
+
+    const artifactBucket = new SecureBucket(this, 'ArtifactBucket', {
+      encryptionKey: key,
+      retainOnDelete: false,
+      serverAccessLogsBucket: config.s3AccessLogsBucketArn ? s3.Bucket.fromBucketArn(this, 'AccessLogsBucket', config.s3AccessLogsBucketArn) : undefined,
+    }).bucket;
+
+    const sourceOutput = new codepipeline.Artifact('Source');
+    const toolOutput = new codepipeline.Artifact('PromotionTool');
+    const templateOutput = new codepipeline.Artifact('StageTemplate');
+    const buildOutput = new codepipeline.Artifact('BuildOutput');
+
+    const source = new RepositorySource(this, 'Repository', {
+      repository: props.repository
+        ? { host: 'codecommit', repository: props.repository }
+        : { host: 'codeconnections', connectionArn: config.repository.type === 'codeconnections' ? config.repository.connectionArn : '', ownerAndName: config.repository.type === 'codeconnections' ? config.repository.ownerAndName : '' },
+      branch: config.repository.branch,
+      output: sourceOutput,
+    });
+    const tool = new BundledTool(this, 'PromotionTool', { bundleDir: promotionBundlePath() });
+
+    // Build: render, validate, package, write the template configurations.
+    const buildRole = new iam.Role(this, 'BuildRole', {
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      description: `Renders and packages the releases of ${config.projectName}: writes releases/ of ${config.devBucketName}`,
+    });
+    devBucket.grantPut(buildRole, 'releases/code/*');
+    devBucket.grantPut(buildRole, 'releases/definitions/*');
+    this.buildProject = tool.project('BuildProject', {
+      args: ['build'],
+      toolInput: toolOutput.artifactName,
+      encryptionKey: key,
+      role: buildRole,
+      timeout: Duration.minutes(20),
+      outputFiles: ['*.json', VARIABLES_FILE],
+      outputBaseDirectory: BUILD_OUTPUT_DIR,
+      exportedVariables: { names: EXPORTED_VARIABLES, file: `${BUILD_OUTPUT_DIR}/${VARIABLES_FILE}` },
+      environmentVariables: {
+        OUTPUT_DIR: { value: BUILD_OUTPUT_DIR },
+        PROMOTION: { value: JSON.stringify(promotionSettings(config, props.devPipelineRoleArn)) },
+      },
+    });
+    const buildAction = new actions.CodeBuildAction({
+      actionName: 'RenderAndPackage',
+      project: this.buildProject,
+      input: sourceOutput,
+      extraInputs: [toolOutput],
+      outputs: [buildOutput],
+      variablesNamespace: 'Build',
+    });
+
+    // RunInDev: pipeline-run upserts, starts and waits for the dev pipeline, unless this release already succeeded.
+    const runRole = new iam.Role(this, 'RunInDevRole', {
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      description: `Runs ${config.devPipelineName} with pipeline-run`,
+    });
+    const devPipelineArn = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: config.devPipelineName.toLowerCase() });
+    runRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'UpsertAndRunDevPipeline',
+        actions: [
+          'sagemaker:DescribePipeline',
+          'sagemaker:CreatePipeline',
+          'sagemaker:UpdatePipeline',
+          'sagemaker:AddTags',
+          'sagemaker:StartPipelineExecution',
+          'sagemaker:DescribePipelineExecution',
+          'sagemaker:ListPipelineExecutionSteps',
+        ],
+        resources: [devPipelineArn, `${devPipelineArn}/execution/*`],
+      }),
+    );
+    runRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassDevPipelineRole',
+        actions: ['iam:PassRole'],
+        resources: [props.devPipelineRoleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      }),
+    );
+    devBucket.grantPut(runRole, `${config.devPipelineName}/data/*`);
+    devBucket.grantReadWrite(runRole, 'releases/dev-runs/*');
+    const dataUpload = `"$CODEBUILD_SRC_DIR_${sourceOutput.artifactName}/${REPOSITORY_LAYOUT.dataDir}=s3://${config.devBucketName}/${config.devPipelineName}/data/"`;
+    this.runInDevProject = tool.project('RunInDevProject', {
+      args: [
+        'run-dev',
+        '--definition', 'dev-definition.json',
+        '--pipeline-name', config.devPipelineName,
+        '--role-arn', props.devPipelineRoleArn,
+        '--upload', dataUpload,
+        '--expected-bucket-owner', config.account,
+        '--tag', `sagemaker:project-name=${config.projectName}`,
+        '--tag', `sagemaker:project-id=${config.projectId}`,
+        '--timeout-minutes', '110',
+      ],
+      toolInput: toolOutput.artifactName,
+      encryptionKey: key,
+      role: runRole,
+      timeout: Duration.minutes(120),
+      environmentVariables: { RELEASE_BUCKET_OWNER: { value: config.account } },
+    });
+    const runAction = new actions.CodeBuildAction({
+      actionName: 'RunDevPipeline',
+      project: this.runInDevProject,
+      input: buildOutput,
+      extraInputs: [sourceOutput, toolOutput],
+      environmentVariables: { DEV_RUN_MARKER: { value: '#{Build.DEV_RUN_MARKER}' } },
+    });
+
+    // Approvals and deployments.
+    if (config.approvalEmailAddresses.length > 0) {
+      this.approvalTopic = new ApprovalTopic(this, 'ApprovalTopic', {
+        encryptionKey: key,
+        emailAddresses: config.approvalEmailAddresses,
+        displayName: `Promotions of ${config.projectName}`,
+      });
+    }
+    this.approverRoles = {};
+    const gate = (stage: StageSettings) => {
+      const approval = new ApprovalGate(this, `Approve${pascal(stage.name)}`, {
+        actionName: PIPELINE_LAYOUT.approveAction,
+        message:
+          `Promote release #{Build.RELEASE_ID} of ${config.projectName} (${config.projectId}) to ${stage.name}: ` +
+          `SageMaker pipeline ${stage.sagemakerPipelineName} with its schedule and dashboard ${stage.dashboardName}, ` +
+          `stack ${stage.stackName} in account ${stage.account}, ${stage.region}. It succeeded in dev as ${config.devPipelineName}.`,
+        notificationTopic: this.approvalTopic?.topic,
+        approverRoleName: names.approverRole(stage.name),
+        approverRoleDescription: `Approves or rejects the promotion of ${config.projectName} to ${stage.name}`,
+      });
+      this.approverRoles[stage.name] = approval.approverRole!;
+      return approval.action;
+    };
+    const deploy = (stage: StageSettings) =>
+      crossAccountDeployAction(this, pascal(stage.name), {
+        actionName: PIPELINE_LAYOUT.deployAction,
+        stackName: stage.stackName,
+        templatePath: templateOutput.atPath(props.template.templateFile),
+        templateConfiguration: buildOutput.atPath(`${stage.name}-template-configuration.json`),
+        account: stage.account,
+        region: stage.region,
+        partition: stage.partition,
+        qualifier: config.cdkBootstrapQualifier,
+        // A first create that failed leaves ROLLBACK_COMPLETE; pre-prod is recreated, prod is never deleted by the pipeline.
+        replaceOnFailure: stage.name === 'preprod',
+      });
+    const [preprod, prod] = config.stages;
+
+    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineName: names.codePipeline,
+      pipelineType: codepipeline.PipelineType.V2,
+      executionMode: codepipeline.ExecutionMode.QUEUED,
+      artifactBucket,
+      restartExecutionOnUpdate: false,
+      stages: [
+        { stageName: PIPELINE_LAYOUT.source, actions: [source.action, tool.sourceAction(toolOutput, 'PromotionTool'), props.template.sourceAction(templateOutput)] },
+        { stageName: PIPELINE_LAYOUT.build, actions: [buildAction] },
+        { stageName: PIPELINE_LAYOUT.runInDev, actions: [runAction] },
+        { stageName: PIPELINE_LAYOUT.approvePreprod, actions: [gate(preprod)] },
+        { stageName: PIPELINE_LAYOUT.deployPreprod, actions: [deploy(preprod)] },
+        { stageName: PIPELINE_LAYOUT.approveProd, actions: [gate(prod)] },
+        { stageName: PIPELINE_LAYOUT.deployProd, actions: [deploy(prod)] },
+      ],
+    });
+
+    const deadLetters = new DeadLetterQueue(this, 'TriggerDeadLetterQueue', { encryptionKey: key });
+    this.pushRule = source.triggerOnPush(this.pipeline, { ruleName: names.pushRule, deadLetterQueue: deadLetters });
+    if (!this.pushRule) deadLetters.node.tryRemoveChild('Resource');
+
+    acknowledgePipelineArtifactGrants(this.pipeline);
+    const bucketRef = nagReferencePrefix(devBucket, devBucket.bucketArn);
+    acknowledgeGrantWildcards(stack, [
+      {
+        covers: onlyResourcesOf(bucketRef),
+        reason: `The tools' grants on the dev bucket: releases are keyed by content hash, the dev data by file, under their prefixes.`,
+      },
+      {
+        covers: onlyResourcesOf(...config.stages.map((s) => `:stack/${s.stackName}/*`)),
+        reason: "CodePipeline's generated CloudFormation grant on one stage stack: the ARN ends in an id CloudFormation assigns.",
+      },
+      {
+        covers: onlyResourcesOf(`:pipeline/${config.devPipelineName.toLowerCase()}`),
+        reason: 'The executions of the one dev pipeline: SageMaker names each execution.',
+      },
+    ]);
+  }
+}
+
+function pascal(stage: string): string {
+  return stage === 'preprod' ? 'PreProd' : stage.charAt(0).toUpperCase() + stage.slice(1);
+}
+
+/** The folder of the bundled `pipeline-promotion` tool, next to `pipeline-run` in `@sagemaker-mlops/pipelines`. */
+export function promotionBundlePath(): string {
+  const folder = join(dirname(pipelineRunBundlePath()), 'pipeline-promotion');
+  if (!existsSync(join(folder, 'index.cjs'))) throw new Error(`Bundle ${folder}/index.cjs does not exist: run compile in packages/pipelines (npx projen compile)`);
+  return folder;
+}
+
+/** The Build step's settings (environment variable PROMOTION). */
+export function promotionSettings(config: BatchPromotionConfig, devRoleArn: string) {
+  return {
+    ...{ pipelineSource: REPOSITORY_LAYOUT.pipelineSource, scriptsDir: REPOSITORY_LAYOUT.scriptsDir, configDir: REPOSITORY_LAYOUT.configDir },
+    releaseBucket: config.devBucketName,
+    releaseBucketOwner: config.account,
+    modelPackageGroupName: config.modelPackageGroupName,
+    dev: { region: config.region, pipelineName: config.devPipelineName, roleArn: devRoleArn, bucket: config.devBucketName },
+    stages: config.stages.map((s) => ({
+      name: s.name,
+      account: s.account,
+      region: s.region,
+      pipelineName: s.sagemakerPipelineName,
+      roleArn: `arn:${s.partition}:iam::${s.account}:role/${s.executionRoleName}`,
+      bucket: s.bucketName,
+      createModelPackageGroup: s.createsModelPackageGroup,
+    })),
+    vpc: config.vpc && { subnetIds: [...config.vpc.subnetIds], securityGroupIds: [...config.vpc.securityGroupIds] },
+    tags: {
+      'sagemaker:project-name': config.projectName,
+      'sagemaker:project-id': config.projectId,
+      ...(config.projectArn ? { 'sagemaker:project-arn': config.projectArn } : {}),
+    },
+  };
+}

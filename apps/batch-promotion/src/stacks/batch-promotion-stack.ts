@@ -1,0 +1,185 @@
+import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { acknowledgeGrantWildcards, EncryptionKey, nagNotation, SecureBucket, seededCodeCommitRepository } from '@sagemaker-mlops/constructs';
+import { Construct } from 'constructs';
+import type { BatchPromotionConfig } from '../config';
+import { PromotionPipeline } from '../constructs/promotion-pipeline';
+import { BatchStageTemplate } from '../stage/batch-stage-template';
+import { pipelineExecutionStatements } from '../stage/execution-policy';
+
+export interface BatchPromotionStackProps extends StackProps {
+  readonly config: BatchPromotionConfig;
+  /**
+   * The seed code of the repository this module creates.
+   *
+   * @default - none; required when the repository type is codecommit
+   */
+  readonly seedCodeDir?: string;
+}
+
+/**
+ * The batch-promotion module in the dev account: the repository, the dev bucket (dev pipeline artifacts and the
+ * releases the stages read), the dev model package group and SageMaker role, the stage template and the promotion
+ * pipeline. What each stage account needs first is reported as synth-time info annotations (and in the README).
+ */
+export class BatchPromotionStack extends Stack {
+  public readonly key: kms.Key;
+  public readonly devBucket: s3.Bucket;
+  public readonly devPipelineRole?: iam.Role;
+  public readonly template: BatchStageTemplate;
+  public readonly promotion: PromotionPipeline;
+  public readonly repository?: codecommit.Repository;
+
+  constructor(scope: Construct, id: string, props: BatchPromotionStackProps) {
+    super(scope, id, props);
+    const config = props.config;
+
+    this.key = new EncryptionKey(this, 'Key', {
+      description: `Dev artifacts, releases and pipeline artifacts of the batch promotion of ${config.projectName}`,
+      retainOnDelete: config.retainOnDelete,
+    }).key;
+    this.devBucket = new SecureBucket(this, 'DevBucket', {
+      bucketName: config.devBucketName,
+      encryptionKey: this.key,
+      retainOnDelete: config.retainOnDelete,
+      serverAccessLogsBucket: config.s3AccessLogsBucketArn ? s3.Bucket.fromBucketArn(this, 'AccessLogsBucket', config.s3AccessLogsBucketArn) : undefined,
+    }).bucket;
+    this.allowStagesToReadReleases(config);
+
+    const group = new sagemaker.CfnModelPackageGroup(this, 'ModelPackageGroup', {
+      modelPackageGroupName: config.modelPackageGroupName,
+      modelPackageGroupDescription: `Models trained in dev by the batch-inference pipeline of ${config.projectName} (${config.projectId})`,
+    });
+    group.applyRemovalPolicy(config.retainOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+
+    let devRoleArn: string;
+    if (config.devPipelineRole.kind === 'created') {
+      const roleName = config.devPipelineRole.name;
+      devRoleArn = this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: roleName });
+      const role = new iam.Role(this, 'DevPipelineRole', {
+        roleName,
+        description: `Runs the jobs of the dev SageMaker pipeline ${config.devPipelineName}`,
+        assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      });
+      const statements = pipelineExecutionStatements(this, {
+        roleArn: devRoleArn,
+        artifactBucketName: this.devBucket.bucketName,
+        artifactKeyArn: this.key.keyArn,
+        modelPackageGroupName: config.modelPackageGroupName,
+        vpc: config.vpc,
+      });
+      for (const { statement } of statements) role.addToPolicy(statement);
+      acknowledgeGrantWildcards(
+        this,
+        statements
+          .filter((s) => s.wildcardReason)
+          .map(({ statement, wildcardReason }) => {
+            const expected = statement.resources.map((r) => nagNotation(this.resolve(r)));
+            return { covers: (resources: string[]) => resources.length === expected.length && resources.every((r) => expected.includes(r)), reason: wildcardReason! };
+          }),
+      );
+      this.devPipelineRole = role;
+    } else {
+      devRoleArn = config.devPipelineRole.arn;
+    }
+
+    this.template = new BatchStageTemplate(this, 'StageTemplate', {
+      projectName: config.projectName,
+      projectId: config.projectId,
+      projectArn: config.projectArn,
+      stageNames: config.stages.map((s) => s.name),
+      devAccount: config.account,
+      devRegion: config.region,
+      releaseBucketName: config.devBucketName,
+      modelPackageGroupName: config.modelPackageGroupName,
+      vpc: config.vpc,
+      retainOnDelete: config.retainOnDelete,
+    });
+
+    if (config.repository.type === 'codecommit') {
+      if (!props.seedCodeDir) throw new Error('BatchPromotionStack: seedCodeDir is required to create the CodeCommit repository');
+      this.repository = seededCodeCommitRepository(this, 'Repository', {
+        repositoryName: config.repository.name,
+        description: `SageMaker pipeline, scripts and stage files of project ${config.projectName} (${config.projectId})`,
+        seedCodeDir: props.seedCodeDir,
+        branch: config.repository.branch,
+      });
+    }
+    this.promotion = new PromotionPipeline(this, 'Promotion', {
+      config,
+      template: this.template,
+      devBucket: this.devBucket,
+      key: this.key,
+      devPipelineRoleArn: devRoleArn,
+      repository: this.repository,
+    });
+
+    const [preprod, prod] = config.stages;
+    const outputs: Record<string, string> = {
+      PipelineArn: this.promotion.pipeline.pipelineArn,
+      PipelineName: this.promotion.pipeline.pipelineName,
+      DevPipelineName: config.devPipelineName,
+      DevBucketName: this.devBucket.bucketName,
+      PreProdPipelineName: preprod.sagemakerPipelineName,
+      PreProdDashboardName: preprod.dashboardName,
+      ProdPipelineName: prod.sagemakerPipelineName,
+      ProdDashboardName: prod.dashboardName,
+      PreProdApproverRoleArn: this.promotion.approverRoles.preprod.roleArn,
+      ProdApproverRoleArn: this.promotion.approverRoles.prod.roleArn,
+    };
+    if (this.repository) outputs.RepositoryCloneUrlHttp = this.repository.repositoryCloneUrlHttp;
+    if (this.promotion.approvalTopic) outputs.ApprovalTopicArn = this.promotion.approvalTopic.topic.topicArn;
+    for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
+    new CfnOutput(this, 'metadata', { value: this.toJsonString(outputs) });
+
+    for (const line of prerequisites(config)) Annotations.of(this).addInfo(line);
+  }
+
+  /**
+   * The stage accounts read their release from the dev bucket: CloudFormation (the stage's CDK cfn-exec role) the
+   * definition of that stage, the stage's SageMaker execution role the code. Nothing else of the bucket.
+   */
+  private allowStagesToReadReleases(config: BatchPromotionConfig): void {
+    for (const stage of config.stages) {
+      const readers = [
+        `arn:${stage.partition}:iam::${stage.account}:role/${stage.executionRoleName}`,
+        `arn:${stage.partition}:iam::${stage.account}:role/cdk-${config.cdkBootstrapQualifier}-cfn-exec-role-${stage.account}-${stage.region}`,
+      ];
+      const principal = new iam.AccountPrincipal(stage.account).withConditions({ ArnEquals: { 'aws:PrincipalArn': readers } });
+      this.devBucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `${stage.name}ReadsItsRelease`,
+          principals: [principal],
+          actions: ['s3:GetObject'],
+          resources: [this.devBucket.arnForObjects(`releases/definitions/${stage.name}/*`), this.devBucket.arnForObjects('releases/code/*')],
+        }),
+      );
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `${stage.name}DecryptsItsReleaseViaS3`,
+          principals: [principal],
+          actions: ['kms:Decrypt'],
+          // In a key policy, "*" is the key itself.
+          resources: ['*'],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${config.region}.amazonaws.com` } },
+        }),
+      );
+    }
+  }
+}
+
+/** One line per stage account saying what must exist there before the first promotion. */
+export function prerequisites(config: BatchPromotionConfig): string[] {
+  const qualifier = config.cdkBootstrapQualifier === 'hnb659fds' ? '' : ` --qualifier ${config.cdkBootstrapQualifier}`;
+  return config.stages.map(
+    (s) =>
+      `[${s.name}] account ${s.account} (${s.region}): run \`cdk bootstrap aws://${s.account}/${s.region} --trust ${config.account} ` +
+      `--cloudformation-execution-policies <policy allowing SageMaker pipelines and model package groups, IAM roles ${config.projectName}-${config.projectId}-*, KMS, S3, SQS, SNS, EventBridge, CloudWatch>${qualifier}\`; ` +
+      `put the training data at the stage file's InputDataUrl and the batch data at its BatchDataUrl (seeded: s3://${s.bucketName}/${s.sagemakerPipelineName}/data/), ` +
+      `after the first deployment created that bucket.`,
+  );
+}
