@@ -137,6 +137,20 @@ for (const app of apps) {
   useEmulatorTests(app, { devDeps: ['client-s3', 'client-sagemaker', 'client-sts'].map((c) => `@aws-sdk/${c}@${VERSIONS.awsSdk}`) });
 }
 
+// The public libraries are released together, as one version, with their siblings as `^<version>`
+// (docs/adr/0012-one-version-for-the-libraries.md): `npx projen release` at the root.
+const releasedLibraries = [config, events, iam, registry, pipelines, constructs].filter((l) => l.released);
+root.addTask('release', {
+  description: 'Release the public libraries together: next version from conventional commits, tarballs in packages/<lib>/dist/js',
+  steps: [
+    { exec: `nx run-many -t compile --projects=${releasedLibraries.map((l) => l.package.packageName).join(',')} --output-style=stream` },
+    {
+      exec: `node tools/scripts/release-libraries.mjs --libraries ${releasedLibraries.map((l) => `packages/${l.package.packageName.split('/')[1]}`).join(',')}`,
+      receiveArgs: true,
+    },
+  ],
+});
+
 // test-utils: the main job lints with the same cfn-lint runner (and accepted warnings) as the tests.
 // pipelines: the benchmark renders the seed pipelines.
 new ToolsProject(root, { workspaceDeps: [config, registry, testUtils, pipelines], apps });

@@ -1,4 +1,4 @@
-import { ReleasableCommits, release, typescript, javascript } from 'projen';
+import { typescript, javascript } from 'projen';
 import { COMMON_OPTIONS, WorkspaceRoot } from './workspace';
 import { SCOPE, VERSIONS } from './versions';
 import { useVitest, VitestOptions } from './vitest';
@@ -21,16 +21,15 @@ export interface SharedLibraryOptions extends VitestOptions {
 }
 
 /**
- * A library under packages/: compiled with tsc, tested with vitest, released on its own.
- *
- * Each released library has its own tag prefix and a changelog of only its own commits, so
- * `npx projen release` inside the package bumps, builds and packs `dist/js/*.tgz` without
- * publishing anything.
+ * A library under packages/: compiled with tsc, tested with vitest, released with the other public
+ * libraries as one version (the root's `npx projen release`, {@link SharedLibrary.released}).
  */
 export class SharedLibrary extends typescript.TypeScriptProject {
+  /** Whether the root's release task packs this library (every library that is not private). */
+  public readonly released: boolean;
+
   constructor(root: WorkspaceRoot, options: SharedLibraryOptions) {
     const packageName = `${SCOPE}/${options.name}`;
-    const released = !options.private;
     super({
       ...COMMON_OPTIONS,
       parent: root,
@@ -40,14 +39,9 @@ export class SharedLibrary extends typescript.TypeScriptProject {
       licensed: true,
       license: 'Apache-2.0',
       copyrightOwner: 'sagemaker-mlops-cdk authors',
-      release: released,
-      releaseToNpm: released,
-      releaseTrigger: release.ReleaseTrigger.continuous(),
-      releaseTagPrefix: `${packageName}@`,
-      releaseWorkflowName: `release-${options.name}`,
-      releasableCommits: ReleasableCommits.featuresAndFixes('.'),
-      versionrcOptions: { path: '.' },
-      bumpPackage: VERSIONS.bumpPackage,
+      // Released together, as one version, by the root's `release` task (docs/adr/0012-one-version-for-the-libraries.md),
+      // not one by one: a library's own release would pin its siblings at the workspace's 0.0.0.
+      release: false,
       tsconfig: {
         compilerOptions: {
           module: 'NodeNext',
@@ -61,6 +55,7 @@ export class SharedLibrary extends typescript.TypeScriptProject {
       devDeps: [...(options.devDeps ?? []), ...(options.workspaceDevDeps ?? []).map((l) => `${l.package.packageName}@0.0.0`)],
       peerDeps: options.cdk ? [`aws-cdk-lib@^${VERSIONS.cdkLib}`, `constructs@${VERSIONS.constructs}`] : [],
     });
+    this.released = !options.private;
     if (options.private) this.package.addField('private', true);
     root.adopt(this);
     useVitest(this, options);

@@ -32,8 +32,6 @@ export const VERSIONS = {
   tsNode: '^10.9.2',
   /** Match the oldest supported runtime; projen would otherwise add the newest @types/node. */
   nodeTypes: '^20.19.0',
-  /** commit-and-tag-version 13 declares Node >= 22. */
-  bumpPackage: 'commit-and-tag-version@^12',
 } as const;
 
 /** Node version range the workspace supports. Runtimes in AWS (Lambda, CodeBuild) use Node 22. */

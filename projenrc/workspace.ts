@@ -55,7 +55,7 @@ export class WorkspaceRoot extends typescript.TypeScriptProject {
     // workspace root only). esbuild's postinstall checks its platform binary, nx's sets up its native
     // bindings; name-only entries, because VERSIONS already pins both.
     this.package.addField('allowScripts', { esbuild: true, nx: true });
-    this.gitignore.exclude('/.nx/cache', '/.nx/workspace-data', 'test-results.json', 'cdk.out', '/bench-results');
+    this.gitignore.exclude('/.nx/cache', '/.nx/workspace-data', 'test-results.json', 'cdk.out', '/bench-results', '/dist');
 
     // The root has no sources of its own: its tasks fan out to the workspace through nx.
     this.compileTask.reset('nx run-many -t compile --output-style=stream');
