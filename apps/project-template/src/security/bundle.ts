@@ -1,5 +1,5 @@
 import { buildSync } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,8 +13,11 @@ let bundled: string | undefined;
 export function securityEvaluationBundle(): string {
   if (bundled) return bundled;
   const dir = mkdtempSync(join(tmpdir(), 'security-evaluation-'));
+  // From src/ (tsx, tests) the TypeScript source; from a compiled lib/ its JavaScript.
+  const entry = ['ts', 'js'].map((ext) => join(__dirname, '..', 'bin', `security-evaluation.${ext}`)).find((f) => existsSync(f));
+  if (!entry) throw new Error(`security-evaluation: no entry point next to ${__dirname}`);
   buildSync({
-    entryPoints: [join(__dirname, '..', 'bin', 'security-evaluation.ts')],
+    entryPoints: [entry],
     outfile: join(dir, 'index.cjs'),
     bundle: true,
     platform: 'node',
