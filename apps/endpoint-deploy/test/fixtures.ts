@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { loadModuleConfig } from '@sagemaker-mlops/config';
+import { formatPrerequisites, loadModuleConfig } from '@sagemaker-mlops/config';
 import { seedfarmerEnv as moduleEnv, createTestApp, DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
-import { buildEndpointDeployApp } from '../src/app';
+import { buildEndpointDeployApp, endpointDeployPrerequisites } from '../src/app';
 import { endpointDeployParameters, resolveEndpointDeployConfig } from '../src/config';
 import type { EndpointDeployStack } from '../src/stacks/endpoint-deploy-stack';
 
@@ -27,10 +27,20 @@ export function load(parameters: Record<string, unknown>, account?: string) {
 }
 
 /** Synthesizes the module for the given parameters. */
-export function synth(parameters: Record<string, unknown>, account?: string): { app: App; stack: EndpointDeployStack } {
+export function synth(parameters: Record<string, unknown>, account?: string): { app: App; stack: EndpointDeployStack; prerequisites: string[] } {
   const { module, config } = load(parameters, account);
   const app = createTestApp();
-  return { app, stack: buildEndpointDeployApp(app, module, config) as EndpointDeployStack };
+  const stack = buildEndpointDeployApp(app, module, config) as EndpointDeployStack;
+  // The block main.ts prints once per synth (issue 8 item 9), as lines.
+  return { app, stack, prerequisites: formatPrerequisites(endpointDeployPrerequisites(module, config)).split('\n') };
+}
+
+/** The lines of one account's section of a prerequisites block, joined: its header and its numbered steps. */
+export function prerequisitesOf(lines: string[], account: string): string {
+  const start = lines.findIndex((l) => l.startsWith(`account ${account},`));
+  if (start < 0) return '';
+  const end = lines.findIndex((l, i) => i > start && !l.startsWith('  '));
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
 }
 
 /** Multi-account defaults: one staging and one prod account, both other than the tooling account. */

@@ -3,14 +3,13 @@ import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   endpointExecutionRoleName,
-  endpointTestRoleName,
   EndpointTemplate,
   EndpointVpcConfig,
   ModelRegistryAccess,
   seededCodeCommitRepository,
 } from '@sagemaker-mlops/constructs';
 import { Construct } from 'constructs';
-import { derivedNames, EndpointDeployConfig, StageSettings } from '../config';
+import { derivedNames, EndpointDeployConfig } from '../config';
 import { EndpointDeployPipeline } from '../constructs/deploy-pipeline';
 import { ModelArtifacts } from '../constructs/model-artifacts';
 
@@ -120,7 +119,6 @@ export class EndpointDeployStack extends Stack {
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
     new CfnOutput(this, 'metadata', { value: this.toJsonString(outputs) });
 
-    for (const line of prerequisites(config)) Annotations.of(this).addInfo(line);
     for (const stage of config.stages.filter((s) => s.region !== config.region)) {
       Annotations.of(this).addWarningV2(
         '@sagemaker-mlops/endpoint-deploy:stage-region',
@@ -141,48 +139,4 @@ function vpcConfig(config: EndpointDeployConfig): EndpointVpcConfig | undefined 
   return config.vpc.kind === 'ids'
     ? { subnetIds: [...config.vpc.subnetIds], securityGroupIds: [...config.vpc.securityGroupIds] }
     : { subnetIdsParameterName: config.vpc.subnetIdsParameter, securityGroupIdsParameterName: config.vpc.securityGroupIdsParameter };
-}
-
-/**
- * One line per stage account (or OU) saying what must exist there before the first run, and what
- * this module created for it. The reference's users fail most often on missing trust and KMS grants.
- */
-export function prerequisites(config: EndpointDeployConfig): string[] {
-  const lines: string[] = [];
-  const tooling = config.account;
-  const names = derivedNames(config.projectName, config.projectId);
-  const adminRole = config.stackSetAdministrationRoleArn ?? `arn:${config.partition}:iam::${tooling}:role/${names.stackSetAdministrationRoleName}`;
-  const granted = (stage: StageSettings) =>
-    `this module granted it read-only access plus CreateModel on model package group ${config.modelPackageGroupName}, ` +
-    `read access to s3://${modelArtifactBucketName(config)} and decrypt through S3 for role ${endpointExecutionRoleName(config.projectName, config.projectId, stage.name)}` +
-    (stage.name === 'staging' ? `, and its endpoint stack lets ${names.testProjectRoleName} of ${tooling} assume ${endpointTestRoleName(config.projectName, config.projectId, stage.name)}` : '');
-  for (const stage of config.stages) {
-    if (stage.targets.kind === 'ous') {
-      lines.push(
-        `[${stage.name}] OUs ${stage.targets.ouIds.join(', ')} (${stage.region}): service-managed StackSets need trusted access for CloudFormation StackSets in AWS Organizations, ` +
-          `and the pipeline account ${tooling} must be the management account; ${granted(stage)} (for principals of those OUs).`,
-      );
-      continue;
-    }
-    for (const account of stage.targets.accounts) {
-      if (stage.deployment === 'cloudformation') {
-        const qualifier = config.cdkBootstrapQualifier === 'hnb659fds' ? '' : ` --qualifier ${config.cdkBootstrapQualifier}`;
-        const setup = account === tooling
-          ? `this account must be CDK-bootstrapped in ${stage.region}${qualifier ? ` with${qualifier}` : ''} (the pipeline uses its cfn-exec role)`
-          : `run \`cdk bootstrap aws://${account}/${stage.region} --trust ${tooling} --cloudformation-execution-policies <policy allowing SageMaker, IAM roles, KMS, S3, CloudWatch, Application Auto Scaling>${qualifier}\``;
-        lines.push(`[${stage.name}] account ${account} (${stage.region}): ${setup}; ${granted(stage)}.`);
-      } else {
-        lines.push(
-          `[${stage.name}] account ${account} (${stage.region}): create role ${config.stackSetExecutionRoleName} trusting ${adminRole}, ` +
-            `allowed to create the endpoint stack (SageMaker model/endpoint, IAM roles ${config.projectName}-${config.projectId}-*, KMS key, S3 bucket, CloudWatch alarms, Application Auto Scaling, SSM read); ` +
-            `${granted(stage)}.`,
-        );
-      }
-    }
-  }
-  lines.push(
-    `[registry] account ${tooling}: container images in private ECR repositories of this account need a repository policy letting the stage accounts pull them; ` +
-      `the model build must write its artifacts to s3://${modelArtifactBucketName(config)} (encrypted with the ModelArtifactKeyArn output), where the stage accounts may read them.`,
-  );
-  return lines;
 }

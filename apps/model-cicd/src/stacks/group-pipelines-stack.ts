@@ -44,8 +44,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 
 const TEST_DEFINITION = 'test/staging-test.json';
 
-/** The endpoint settings of every environment until the configuration offers them: the reference's one `ml.m5.xlarge`. */
-export const DEFAULT_ENVIRONMENT_SETTINGS = { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VariantName: 'AllTraffic', DataCaptureSamplingPercentage: 0 } as const;
 
 /** Stage and action names of the deploy pipeline. */
 export const DEPLOY_LAYOUT = {
