@@ -44,7 +44,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 
 const TEST_DEFINITION = 'test/staging-test.json';
 
-
 /** Stage and action names of the deploy pipeline. */
 export const DEPLOY_LAYOUT = {
   source: 'Source',
