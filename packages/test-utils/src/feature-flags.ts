@@ -10,7 +10,7 @@ export const FEATURE_FLAGS_LEFT_OFF: Readonly<Record<string, string>> = {
     'Merges and re-sorts policy statements: the same grants, but no longer in the per-purpose statements the ' +
     'code writes and the tests and cdk-nag acknowledgements name; our policies are far below the IAM size limits.',
   '@aws-cdk/core:enablePartitionLiterals':
-    'Writes `arn:aws:` literals instead of `${AWS::Partition}` in stacks with a region: the same value at deploy ' +
+    'Writes the partition as a literal instead of `${AWS::Partition}` in stacks with a region: the same value at deploy ' +
     'time, but every ARN and every acknowledgement keyed on one changes, and templates stop being partition-agnostic.',
   '@aws-cdk/aws-lambda:useCdkManagedLogGroup':
     "Gives every Lambda without an explicit log group (CDK's own: AwsCustomResource, the Provider framework) an " +
