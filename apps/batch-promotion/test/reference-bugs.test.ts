@@ -25,7 +25,7 @@ describe('reference defects', () => {
   });
 
   it('#4: registers the model awaiting approval, not auto-Approved', () => {
-    const definition = batchInferencePipeline({ region: 'eu-west-1' }).definition() as { Parameters: Array<{ Name: string; DefaultValue?: unknown }> };
+    const definition = batchInferencePipeline({ region: 'eu-west-1' }).definition() as unknown as { Parameters: Array<{ Name: string; DefaultValue?: unknown }> };
     expect(definition.Parameters.find((p) => p.Name === 'ModelApprovalStatus')?.DefaultValue).toBe('PendingManualApproval');
   });
 

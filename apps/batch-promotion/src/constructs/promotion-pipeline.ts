@@ -160,6 +160,9 @@ export class PromotionPipeline extends Construct {
       }),
     );
     devBucket.grantPut(runRole, `${config.devPipelineName}/data/*`);
+    // The grant includes s3:List* on the bucket: without s3:ListBucket, HeadObject of a missing object answers 403
+    // instead of 404 ("HeadObject", Amazon S3 API Reference: permissions), and a release's first run could not tell
+    // "never ran" from "denied".
     devBucket.grantReadWrite(runRole, 'releases/dev-runs/*');
     const dataUpload = `"$CODEBUILD_SRC_DIR_${sourceOutput.artifactName}/${REPOSITORY_LAYOUT.dataDir}=s3://${config.devBucketName}/${config.devPipelineName}/data/"`;
     this.runInDevProject = tool.project('RunInDevProject', {
