@@ -125,6 +125,8 @@ const apps = [
     description: 'A SageMaker Projects template (Service Catalog product): shared cross-account resources, a build CI/CD and a deploy CI/CD seeded with working code',
     workspaceDeps: [...shared, pipelines],
     workspaceDevDeps: [testUtils],
+    // Bundles the SecurityEvaluation tool at synth time; yaml parses the seeded buildspec in the emulator test.
+    deps: [`esbuild@${VERSIONS.esbuild}`, `yaml@${VERSIONS.yaml}`],
   }),
 ];
 
