@@ -125,3 +125,18 @@ describe('a CodeConnections repository', () => {
   });
   it('is cdk-nag AwsSolutions clean', () => expectNoNagFindings(app));
 });
+
+describe('stages in other regions', () => {
+  const { app, stack } = synth({ ...MULTI_ACCOUNT, preprod_region: 'us-east-1', prod_region: 'eu-central-1' });
+
+  it('deploys each stage in its region and records both regions for the cfn-lint gate', () => {
+    const json = Template.fromStack(stack).toJSON();
+    const [[, pipeline]] = ofType(json.Resources, 'AWS::CodePipeline::Pipeline');
+    const region = (name: string) => pipeline.Properties.Stages.find((s: any) => s.Name === name).Actions[0].Region;
+    expect([region('DeployPreProd'), region('DeployProd')]).toEqual(['us-east-1', 'eu-central-1']);
+    expect(json.Metadata[TARGET_REGIONS_METADATA_KEY]).toEqual(['eu-central-1', DUMMY_REGION, 'us-east-1']);
+    expect(app.synth().stacks.map((s) => s.stackName)).toEqual(expect.arrayContaining([expect.stringMatching(/support-us-east-1/), expect.stringMatching(/support-eu-central-1/)]));
+  });
+  it('is cdk-nag AwsSolutions clean, support stacks included', () => expectNoNagFindings(app));
+  it('passes every Control Tower control, support stacks included', () => expectNoGuardFindings(app));
+});

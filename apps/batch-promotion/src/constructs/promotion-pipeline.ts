@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
+  acknowledgeControl,
   acknowledgeGrantWildcards,
   acknowledgePipelineArtifactGrants,
   ApprovalGate,
@@ -234,6 +235,10 @@ export class PromotionPipeline extends Construct {
       pipelineType: codepipeline.PipelineType.V2,
       executionMode: codepipeline.ExecutionMode.QUEUED,
       artifactBucket,
+      // A stage in another region needs a replication bucket there (a support stack of CDK's, in this account),
+      // which must be KMS-encrypted for the stage account's deploy role to read it.
+      crossAccountKeys: config.stages.some((s) => s.region !== config.region) ? true : undefined,
+      enableKeyRotation: config.stages.some((s) => s.region !== config.region) ? true : undefined,
       restartExecutionOnUpdate: false,
       stages: [
         { stageName: PIPELINE_LAYOUT.source, actions: [source.action, tool.sourceAction(toolOutput, 'PromotionTool'), props.template.sourceAction(templateOutput)] },
@@ -251,6 +256,39 @@ export class PromotionPipeline extends Construct {
     if (!this.pushRule) deadLetters.node.tryRemoveChild('Resource');
 
     acknowledgePipelineArtifactGrants(this.pipeline);
+    // CDK's cross-region support stacks (one per other stage region): each holds the replication bucket the deploy
+    // action of that region reads its artifacts from. CDK creates the bucket; these are what it does not set.
+    for (const support of Object.values(this.pipeline.crossRegionSupport)) {
+      const replication = support.replicationBucket;
+      const why = 'CodePipeline\'s cross-region replication bucket, created by CDK: it holds copies of this pipeline\'s artifacts for one stage region, and CodePipeline alone reads and writes it.';
+      Validations.of(replication.node.defaultChild!).acknowledge({ id: 'AwsSolutions-S1', reason: `${why} Its access is the pipeline's, logged by CloudTrail.` });
+      acknowledgeControl(replication, 'CT.S3.PR.2', `${why} Its access is the pipeline's, logged by CloudTrail.`);
+      acknowledgeControl(replication, 'CT.S3.PR.4', `${why} Nothing consumes its object events.`);
+      acknowledgeControl(replication, 'CT.S3.PR.9', `${why} Object Lock would keep superseded artifacts undeletable.`);
+      // What CDK leaves unset, set as the house buckets and keys have it (Control Tower CT.S3.PR.11, CT.S3.PR.6, CT.KMS.PR.3).
+      const cfnBucket = replication.node.defaultChild as s3.CfnBucket;
+      cfnBucket.versioningConfiguration = { status: 'Enabled' };
+      cfnBucket.lifecycleConfiguration = {
+        rules: [{ status: 'Enabled', abortIncompleteMultipartUpload: { daysAfterInitiation: 7 }, noncurrentVersionExpiration: { noncurrentDays: 30 } }],
+      };
+      const replicationKey = replication.encryptionKey as kms.Key | undefined;
+      replicationKey?.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyGrantsNotForAwsResources',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['kms:CreateGrant'],
+          resources: ['*'],
+          conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        }),
+      );
+    }
+    acknowledgeGrantWildcards(stack, [
+      {
+        covers: onlyResourcesOf('eplicationbucket'),
+        reason: "CodePipeline's generated grant on its cross-region replication buckets: actions read and write each execution's artifacts.",
+      },
+    ]);
     const bucketRef = nagReferencePrefix(devBucket, devBucket.bucketArn);
     acknowledgeGrantWildcards(stack, [
       {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
+import { xgboostImageUri } from '../../src';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildRelease, DEV_DEFINITION_FILE, type PromotionSettings, ReleaseError, VARIABLES_FILE } from '../../src/bin/pipeline-promotion/build';
 import { loadPipelineSource } from '../../src/bin/pipeline-promotion/load-source';
@@ -149,7 +150,7 @@ describe('buildRelease (the Build step)', () => {
     expect(body).toContain('p-1-prod-artifacts-444444444444');
     expect(body).not.toContain(role(DEV, 'dev'));
     expect(body).toContain(`"S3Uri":"${result.codePrefix}"`);
-    expect(body).toContain('683313688378.dkr.ecr.us-east-1'); // the XGBoost image of prod's region
+    expect(body).toContain(xgboostImageUri('us-east-1')); // the XGBoost image of prod's region
     const transform = prod.Steps.flatMap((s: any) => [s, ...(s.Arguments?.IfSteps ?? []), ...(s.Arguments?.ElseSteps ?? [])]).find((s: any) => s.Name === 'Transform');
     expect(transform.Arguments.TransformInput.DataSource.S3DataSource.S3Uri).toEqual({ Get: 'Parameters.BatchDataUrl' });
 
