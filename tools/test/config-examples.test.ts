@@ -30,6 +30,8 @@ describe('config-file examples of the app READMEs', () => {
     ['promote', 'promote/target', 'mlops-example-promote-pipeline'],
     ['endpoint-deploy', 'endpoint-deploy', 'mlops-example-deploy-endpoint'],
     ['model-cicd', 'model-cicd', 'mlops-example-cicd-model-cicd'],
+    ['batch-promotion', 'batch-promotion', 'mlops-example-batch-promotion'],
+    ['project-template', 'project-template', 'mlops-example-template-project'],
   ])('%s synthesizes from the folder %s (-c config=<folder>)', (app, folder, stack) => {
     const result = synthWithConfig(app, join(EXAMPLES, folder));
     expect(result.status, result.stderr + result.stdout).toBe(0);
@@ -37,7 +39,7 @@ describe('config-file examples of the app READMEs', () => {
     expect(Object.keys(manifest.artifacts)).toContain(stack);
   }, 120_000);
 
-  it.each(['promote', 'endpoint-deploy', 'model-cicd'])('%s README documents synth, diff and deploy with a config file', (app) => {
+  it.each(['promote', 'endpoint-deploy', 'model-cicd', 'batch-promotion', 'project-template'])('%s README documents synth, diff and deploy with a config file', (app) => {
     const readme = readFileSync(join(REPO_ROOT, 'apps', app, 'README.md'), 'utf8');
     for (const target of ['synth', 'diff', 'deploy']) {
       expect(readme).toContain(`npx nx run @sagemaker-mlops/${app}:${target} -- -c config=`);

@@ -42,7 +42,7 @@ describe('Seedfarmer manifests', () => {
   it('resolves every module of the example deployment the way Seedfarmer would', () => {
     const { project, runs } = loadDeployment({ deploymentPath: 'manifests/example/deployment.yaml', env: exampleEnv });
     expect(project).toBe('mlops');
-    expect(runs.map((r) => r.moduleName)).toEqual(['target-bus-bus', 'source-registry-access', 'promote-pipeline', 'deploy-endpoint', 'cicd-model-cicd']);
+    expect(runs.map((r) => r.moduleName)).toEqual(['target-bus-bus', 'source-registry-access', 'promote-pipeline', 'deploy-endpoint', 'cicd-model-cicd', 'batch-promotion', 'template-project']);
     const pipeline = runs.find((r) => r.moduleName === 'promote-pipeline')!;
     expect(pipeline.account).toBe(exampleEnv.TARGET_ACCOUNT);
     expect(pipeline.env).toMatchObject({
