@@ -9,7 +9,7 @@ import * as path from 'node:path';
  */
 
 /** The kinds of account-level templates, each with its own policy. */
-export const BOOTSTRAP_POLICY_KINDS = ['module', 'endpoint', 'model-cicd-build-account'] as const;
+export const BOOTSTRAP_POLICY_KINDS = ['module', 'endpoint', 'model-cicd-build-account', 'batch-stage', 'portfolio'] as const;
 export type BootstrapPolicyKind = (typeof BOOTSTRAP_POLICY_KINDS)[number];
 
 /** Where each policy is documented and what its name is in the account. */
@@ -28,6 +28,16 @@ export const BOOTSTRAP_POLICIES: Record<BootstrapPolicyKind, { readonly file: st
     file: 'docs/bootstrap/model-cicd-build-account-execution-policy.json',
     policyName: 'sagemaker-mlops-model-cicd-build-cfn-exec',
     purpose: "model-cicd's build account stack of a deployment group (artifacts, registry, roles, forwarding)",
+  },
+  'batch-stage': {
+    file: 'docs/bootstrap/batch-stage-execution-policy.json',
+    policyName: 'sagemaker-mlops-batch-stage-cfn-exec',
+    purpose: "batch-promotion's stage template (SageMaker pipeline, schedule, dashboard, alarms) deployed into pre-prod and prod",
+  },
+  portfolio: {
+    file: 'docs/bootstrap/portfolio-execution-policy.json',
+    policyName: 'sagemaker-mlops-portfolio-cfn-exec',
+    purpose: "project-template's module stack (Service Catalog portfolio, product, launch role, SSM parameters)",
   },
 };
 
@@ -48,6 +58,7 @@ export const CFN_RESOURCE_ACTIONS: Readonly<Record<string, readonly string[]>> =
     'cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms',
   ],
   'AWS::CloudWatch::Alarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource', 'cloudwatch:ListTagsForResource'],
+  'AWS::CloudWatch::Dashboard': ['cloudwatch:PutDashboard', 'cloudwatch:GetDashboard', 'cloudwatch:DeleteDashboards'],
   'AWS::CodeBuild::Project': ['codebuild:CreateProject', 'codebuild:UpdateProject', 'codebuild:DeleteProject', 'codebuild:BatchGetProjects', 'iam:PassRole'],
   'AWS::CodeBuild::ReportGroup': ['codebuild:CreateReportGroup', 'codebuild:UpdateReportGroup', 'codebuild:DeleteReportGroup', 'codebuild:BatchGetReportGroups'],
   'AWS::CodeCommit::Repository': [
@@ -58,6 +69,11 @@ export const CFN_RESOURCE_ACTIONS: Readonly<Record<string, readonly string[]>> =
   'AWS::CodePipeline::Pipeline': [
     'codepipeline:CreatePipeline', 'codepipeline:UpdatePipeline', 'codepipeline:DeletePipeline', 'codepipeline:GetPipeline', 'codepipeline:GetPipelineState',
     'codepipeline:TagResource', 'codepipeline:UntagResource', 'codepipeline:ListTagsForResource', 'iam:PassRole',
+  ],
+  'AWS::ECR::Repository': [
+    'ecr:CreateRepository', 'ecr:DeleteRepository', 'ecr:DescribeRepositories', 'ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability',
+    'ecr:PutLifecyclePolicy', 'ecr:GetLifecyclePolicy', 'ecr:DeleteLifecyclePolicy', 'ecr:SetRepositoryPolicy', 'ecr:GetRepositoryPolicy',
+    'ecr:DeleteRepositoryPolicy', 'ecr:TagResource', 'ecr:UntagResource', 'ecr:ListTagsForResource',
   ],
   'AWS::Events::EventBus': ['events:CreateEventBus', 'events:UpdateEventBus', 'events:DeleteEventBus', 'events:DescribeEventBus', 'events:TagResource', 'events:UntagResource', 'events:ListTagsForResource'],
   'AWS::Events::EventBusPolicy': ['events:PutPermission', 'events:RemovePermission', 'events:DescribeEventBus'],
@@ -99,11 +115,30 @@ export const CFN_RESOURCE_ACTIONS: Readonly<Record<string, readonly string[]>> =
     'sagemaker:CreateModelPackageGroup', 'sagemaker:DeleteModelPackageGroup', 'sagemaker:DescribeModelPackageGroup', 'sagemaker:GetModelPackageGroupPolicy',
     'sagemaker:PutModelPackageGroupPolicy', 'sagemaker:DeleteModelPackageGroupPolicy', 'sagemaker:AddTags', 'sagemaker:DeleteTags', 'sagemaker:ListTags',
   ],
+  // The definition is read from PipelineDefinitionS3Location with the caller's (the execution role's) credentials:
+  // batch-promotion's dev bucket and key let the stages' cfn-exec roles read it (s3:GetObject, kms:Decrypt via S3).
+  'AWS::SageMaker::Pipeline': [
+    'sagemaker:CreatePipeline', 'sagemaker:UpdatePipeline', 'sagemaker:DeletePipeline', 'sagemaker:DescribePipeline', 'sagemaker:AddTags',
+    'sagemaker:DeleteTags', 'sagemaker:ListTags', 'iam:PassRole', 's3:GetObject', 'kms:Decrypt',
+  ],
+  // Service Catalog reads the product's template from its URL (the CDK asset bucket) and validates it.
+  'AWS::ServiceCatalog::CloudFormationProduct': [
+    'servicecatalog:CreateProduct', 'servicecatalog:UpdateProduct', 'servicecatalog:DeleteProduct', 'servicecatalog:DescribeProductAsAdmin',
+    'servicecatalog:CreateProvisioningArtifact', 'servicecatalog:UpdateProvisioningArtifact', 'servicecatalog:DeleteProvisioningArtifact',
+    'servicecatalog:DescribeProvisioningArtifact', 'servicecatalog:ListProvisioningArtifacts', 'servicecatalog:TagResource', 'servicecatalog:UntagResource',
+    'cloudformation:ValidateTemplate', 's3:GetObject',
+  ],
+  // A launch constraint needs iam:PassRole on its role (AWS Service Catalog Administrator Guide, "AWS Service Catalog launch constraints").
+  'AWS::ServiceCatalog::LaunchRoleConstraint': ['servicecatalog:CreateConstraint', 'servicecatalog:UpdateConstraint', 'servicecatalog:DeleteConstraint', 'servicecatalog:DescribeConstraint', 'iam:PassRole'],
+  'AWS::ServiceCatalog::Portfolio': ['servicecatalog:CreatePortfolio', 'servicecatalog:UpdatePortfolio', 'servicecatalog:DeletePortfolio', 'servicecatalog:DescribePortfolio', 'servicecatalog:TagResource', 'servicecatalog:UntagResource'],
+  'AWS::ServiceCatalog::PortfolioPrincipalAssociation': ['servicecatalog:AssociatePrincipalWithPortfolio', 'servicecatalog:DisassociatePrincipalFromPortfolio', 'servicecatalog:ListPrincipalsForPortfolio'],
+  'AWS::ServiceCatalog::PortfolioProductAssociation': ['servicecatalog:AssociateProductWithPortfolio', 'servicecatalog:DisassociateProductFromPortfolio', 'servicecatalog:ListPortfoliosForProduct'],
   'AWS::SNS::Subscription': ['sns:Subscribe', 'sns:Unsubscribe', 'sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes'],
   'AWS::SNS::Topic': ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:TagResource', 'sns:UntagResource', 'sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic'],
   'AWS::SNS::TopicPolicy': ['sns:GetTopicAttributes', 'sns:SetTopicAttributes'],
   'AWS::SQS::Queue': ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue', 'sqs:ListQueueTags'],
   'AWS::SQS::QueuePolicy': ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'],
+  'AWS::SSM::Parameter': ['ssm:PutParameter', 'ssm:GetParameters', 'ssm:DeleteParameter', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource', 'ssm:ListTagsForResource'],
   'Custom::*': ['lambda:InvokeFunction'],
 };
 
@@ -176,11 +211,29 @@ export const BOOTSTRAP_POLICY_TYPES: Record<BootstrapPolicyKind, readonly string
     'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::KMS::Alias', 'AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy',
     'AWS::SageMaker::ModelPackageGroup', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
   ],
+  'batch-stage': [
+    'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard', 'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::KMS::Key',
+    'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::SageMaker::ModelPackageGroup', 'AWS::SageMaker::Pipeline', 'AWS::SNS::Topic',
+    'AWS::SNS::TopicPolicy', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
+  ],
+  portfolio: [
+    'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::ServiceCatalog::CloudFormationProduct', 'AWS::ServiceCatalog::LaunchRoleConstraint',
+    'AWS::ServiceCatalog::Portfolio', 'AWS::ServiceCatalog::PortfolioPrincipalAssociation', 'AWS::ServiceCatalog::PortfolioProductAssociation',
+    'AWS::SSM::Parameter',
+  ],
 };
 
 /** Services a role created by these templates is passed to (the roles of Lambda, CodeBuild, CodePipeline, SageMaker, EventBridge targets). */
 const PASSED_TO_SERVICES = ['codebuild.amazonaws.com', 'codepipeline.amazonaws.com', 'events.amazonaws.com', 'lambda.amazonaws.com', 'sagemaker.amazonaws.com'];
+/** The portfolio's launch role is passed to Service Catalog by its launch constraint. */
+const PASSED_TO_SERVICES_OF: Partial<Record<BootstrapPolicyKind, readonly string[]>> = { portfolio: ['servicecatalog.amazonaws.com'] };
 const OWN_ROLES = 'arn:*:iam::${aws:PrincipalAccount}:role/*';
+/**
+ * Where batch-promotion's stage template reads its SageMaker pipeline definition: the dev account's artifact
+ * bucket (`<id>-dev-artifacts-<dev account>`), under `releases/definitions/`, which that bucket's policy opens
+ * to the stages' cfn-exec roles.
+ */
+const RELEASE_DEFINITIONS = 'arn:*:s3:::*-dev-artifacts-*/releases/definitions/*';
 
 /**
  * The execution policy document of one kind, generated from {@link BOOTSTRAP_POLICY_TYPES} and
@@ -192,7 +245,7 @@ const OWN_ROLES = 'arn:*:iam::${aws:PrincipalAccount}:role/*';
  */
 export function executionPolicyDocument(kind: BootstrapPolicyKind): { readonly Version: string; readonly Statement: PolicyStatement[] } {
   const actions = [...new Set(BOOTSTRAP_POLICY_TYPES[kind].flatMap((type) => CFN_RESOURCE_ACTIONS[type] ?? []))].sort();
-  const special = new Set(['iam:PassRole', 'iam:CreateServiceLinkedRole', 's3:GetObject', 'kms:CreateGrant']);
+  const special = new Set(['iam:PassRole', 'iam:CreateServiceLinkedRole', 's3:GetObject', 'kms:CreateGrant', 'kms:Decrypt']);
   const byService = new Map<string, string[]>();
   for (const action of actions.filter((a) => !special.has(a))) {
     const service = action.split(':')[0];
@@ -204,7 +257,7 @@ export function executionPolicyDocument(kind: BootstrapPolicyKind): { readonly V
     statements.push({ Sid: `Manage${sid(service)}`, Effect: 'Allow', Action: list, Resource: service === 'iam' ? OWN_ROLES : '*' });
   }
   if (actions.includes('iam:PassRole')) {
-    statements.push({ Sid: 'PassOwnRolesToTheirServices', Effect: 'Allow', Action: 'iam:PassRole', Resource: OWN_ROLES, Condition: { StringEquals: { 'iam:PassedToService': PASSED_TO_SERVICES } } });
+    statements.push({ Sid: 'PassOwnRolesToTheirServices', Effect: 'Allow', Action: 'iam:PassRole', Resource: OWN_ROLES, Condition: { StringEquals: { 'iam:PassedToService': [...(PASSED_TO_SERVICES_OF[kind] ?? PASSED_TO_SERVICES)] } } });
   }
   if (actions.includes('iam:CreateServiceLinkedRole')) {
     statements.push({
@@ -220,6 +273,13 @@ export function executionPolicyDocument(kind: BootstrapPolicyKind): { readonly V
   }
   if (actions.includes('s3:GetObject')) {
     statements.push({ Sid: 'ReadCdkFileAssets', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:*:s3:::cdk-*-assets-${aws:PrincipalAccount}-*/*' });
+  }
+  if (kind === 'batch-stage') {
+    statements.push({ Sid: 'ReadPromotedPipelineDefinitions', Effect: 'Allow', Action: 's3:GetObject', Resource: RELEASE_DEFINITIONS });
+  }
+  if (actions.includes('kms:Decrypt')) {
+    // The definition object is encrypted with the dev account's key, which lets the stages decrypt through S3 only.
+    statements.push({ Sid: 'DecryptThroughS3', Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:*:kms:*:*:key/*', Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } } });
   }
   if (kind === 'endpoint') {
     // Parameters of type AWS::SSM::Parameter::Value<...> (the VPC from SSM) are resolved with the execution role.
