@@ -1,5 +1,5 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
-import { ModuleContext } from '@sagemaker-mlops/config';
+import type { AccountPrerequisites, ModuleContext, ModulePrerequisites } from '@sagemaker-mlops/config';
 import { applyModuleBoundary } from '@sagemaker-mlops/iam';
 import type { BatchPromotionConfig } from './config';
 import { prepareSeedCode } from './seed';
@@ -29,4 +29,42 @@ export function buildBatchPromotionApp(app: App, module: ModuleContext, config: 
   Tags.of(stack).add('Environment', 'dev');
   applyModuleBoundary(stack, { name: config.permissionsBoundaryName, seedfarmerArn: module.permissionsBoundaryArn });
   return stack;
+}
+
+/**
+ * What each account needs before the module's first deploy, printed by main.ts once per synth: dev's own
+ * bootstrap in the module's region and in every other stage region (CDK deploys the pipeline's replication
+ * bucket there, in a support stack), each stage account's bootstrap trusting dev with the stage template's
+ * execution policy (the deploy action runs as its CDK deploy role, CloudFormation as its cfn-exec role, which
+ * the dev bucket and key let read that stage's definition), and the stage data.
+ */
+export function batchPromotionPrerequisites(module: ModuleContext, config: BatchPromotionConfig): ModulePrerequisites {
+  const dev = config.account;
+  const qualifier = config.cdkBootstrapQualifier;
+  const accounts: AccountPrerequisites[] = [
+    {
+      account: dev,
+      region: config.region,
+      role: 'dev (this module)',
+      // No data step: RunInDev uploads the sample data.
+      bootstrap: { executionPolicies: ['module'], qualifier },
+    },
+  ];
+  for (const region of [...new Set(config.stages.map((s) => s.region))].filter((r) => r !== config.region)) {
+    accounts.push({ account: dev, region, role: 'dev (the pipeline\'s replication bucket)', bootstrap: { executionPolicies: ['module'], qualifier } });
+  }
+  for (const stage of config.stages) {
+    accounts.push({
+      account: stage.account,
+      region: stage.region,
+      role: stage.name,
+      bootstrap: { trust: [dev], executionPolicies: ['batch-stage'], qualifier },
+      steps: [
+        `after the first promotion to ${stage.name}, put the training data at its stage file's InputDataUrl and the batch input at its BatchDataUrl ` +
+          `(seeded: s3://${stage.bucketName}/${stage.sagemakerPipelineName}/data/), or point the stage file at your own buckets`,
+        `subscribe to the ${stage.name} stage stack's AlarmTopicArn output to hear of failed scheduled runs`,
+      ],
+    });
+  }
+  return { app: 'batch-promotion', stackName: module.stackName, accounts };
 }

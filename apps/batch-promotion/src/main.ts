@@ -1,9 +1,9 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { exitOnConfigError, loadModuleConfig } from '@sagemaker-mlops/config';
+import { exitOnConfigError, loadModuleConfig, printPrerequisites } from '@sagemaker-mlops/config';
 import { failOnEveryViolation } from '@sagemaker-mlops/constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildBatchPromotionApp } from './app';
+import { batchPromotionPrerequisites, buildBatchPromotionApp } from './app';
 import { batchPromotionParameters, resolveBatchPromotionConfig } from './config';
 
 const app = new App();
@@ -11,7 +11,9 @@ const app = new App();
 exitOnConfigError(() => {
   const configPath = app.node.tryGetContext('config') as string | undefined;
   const { module, parameters } = loadModuleConfig(batchPromotionParameters, { appName: 'batch-promotion', configPath });
-  buildBatchPromotionApp(app, module, resolveBatchPromotionConfig(parameters, module));
+  const config = resolveBatchPromotionConfig(parameters, module);
+  buildBatchPromotionApp(app, module, config);
+  printPrerequisites(batchPromotionPrerequisites(module, config));
 });
 // AWS Control Tower proactive controls: landing zones that enable them refuse non-compliant stacks at deploy time.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), failOnEveryViolation(new CfnGuardValidator()));
