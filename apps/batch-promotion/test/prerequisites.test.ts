@@ -18,7 +18,8 @@ import { CONNECTION_ARN, load, MULTI_ACCOUNT, PROJECT, synth } from './fixtures'
 
 const DEV = DUMMY_ACCOUNTS.tooling;
 const R = DUMMY_REGION;
-const OTHER_REGION = R === 'us-east-1' ? 'eu-west-1' : 'us-east-1';
+/** A stage region other than the module's (DUMMY_REGION is eu-west-1). */
+const OTHER_REGION = 'us-east-1';
 const arn = (kind: BootstrapPolicyKind, account: string, region = R) => executionPolicyArn(kind, account, region);
 const create = (kind: BootstrapPolicyKind) => `${createPolicyCommand(kind)}   # once per account: ${BOOTSTRAP_POLICIES[kind].purpose}`;
 const block = (parameters: Record<string, unknown>) => {
@@ -92,7 +93,7 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
   });
 
   it('lets the stage\'s cfn-exec role read only the promoted definitions of the dev bucket, and decrypt only through S3', () => {
-    const statements = read('batch-stage').Statement as Array<{ Sid: string; Action: unknown; Resource: string; Condition?: unknown }>;
+    const statements = read('batch-stage').Statement as unknown as Array<{ Sid: string; Action: unknown; Resource: string; Condition?: unknown }>;
     expect(statements.find((s) => s.Sid === 'ReadPromotedPipelineDefinitions')).toMatchObject({ Action: 's3:GetObject', Resource: 'arn:*:s3:::*-dev-artifacts-*/releases/definitions/*' });
     expect(statements.find((s) => s.Sid === 'DecryptThroughS3')).toMatchObject({ Action: 'kms:Decrypt', Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } } });
   });
