@@ -1,9 +1,9 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { exitOnConfigError, loadModuleConfig } from '@sagemaker-mlops/config';
+import { exitOnConfigError, loadModuleConfig, printPrerequisites } from '@sagemaker-mlops/config';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { failOnEveryViolation } from '@sagemaker-mlops/constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildProjectTemplateApp } from './app';
+import { buildProjectTemplateApp, projectTemplatePrerequisites } from './app';
 import { projectTemplateParameters, resolveProjectTemplateConfig } from './config';
 
 const app = new App();
@@ -11,7 +11,9 @@ const app = new App();
 exitOnConfigError(() => {
   const configPath = app.node.tryGetContext('config') as string | undefined;
   const { module, parameters } = loadModuleConfig(projectTemplateParameters, { appName: 'project-template', configPath });
-  buildProjectTemplateApp(app, module, resolveProjectTemplateConfig(parameters, module));
+  const config = resolveProjectTemplateConfig(parameters, module);
+  buildProjectTemplateApp(app, module, config);
+  printPrerequisites(projectTemplatePrerequisites(module, config));
 });
 // AWS Control Tower proactive controls (every bundled rule): landing zones that enable them refuse
 // non-compliant stacks at deploy time, so the synth refuses them first.
