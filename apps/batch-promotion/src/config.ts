@@ -1,36 +1,34 @@
 import {
   accountId,
   booleanParam,
+  cdkBootstrapQualifier,
+  codeCommitRepositoryName,
   ConfigError,
   ConfigIssue,
+  connectionArn,
+  emailAddress,
+  gitBranchName,
   iamRoleArn,
   listParam,
   modelPackageGroupName,
   ModuleContext,
   partitionOfRegion,
+  permissionsBoundaryName,
   region,
+  repositoryOwnerAndName,
+  repositoryType,
   s3BucketArn,
+  sagemakerProjectId,
+  sagemakerProjectName,
+  securityGroupId,
+  ssmParameterName,
+  subnetId,
 } from '@sagemaker-mlops/config';
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
 // Value schemas
 // ---------------------------------------------------------------------------------------------
-
-const PROJECT_NAME = /^[a-zA-Z](-*[a-zA-Z0-9])*$/;
-const PROJECT_ID = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
-
-const projectName = z
-  .string({ error: (i) => (i.input === undefined ? 'required, but not set; give the SageMaker project name (the seed\'s SAGEMAKER_PROJECT_NAME)' : 'expected a text value') })
-  .min(1, 'give 1 to 32 characters')
-  .max(32, 'the SageMaker project name has at most 32 characters')
-  .regex(PROJECT_NAME, 'must start with a letter and contain only letters, digits and single hyphens, not ending with a hyphen');
-
-const projectId = z
-  .string({ error: (i) => (i.input === undefined ? 'required, but not set; give the SageMaker project id (the seed\'s SAGEMAKER_PROJECT_ID, e.g. p-abc123def456)' : 'expected a text value') })
-  .min(1, 'give 1 to 20 characters')
-  .max(20, 'the SageMaker project id has at most 20 characters (SageMaker ids look like p-abc123def456)')
-  .regex(PROJECT_ID, 'may contain only letters, digits and single hyphens, starting and ending with a letter or digit');
 
 const SAGEMAKER_PROJECT_ARN = /^arn:(aws[a-z-]*):sagemaker:([a-z0-9-]+):(\d{12}):project\/([a-zA-Z0-9](-*[a-zA-Z0-9]){0,31})$/;
 
@@ -52,60 +50,11 @@ const projectArn = z.string().transform((value, ctx): ParsedProjectArn => {
   return { arn: value, partition: match[1], region: match[2], account: match[3], name: match[4] };
 });
 
-const CONNECTION_ARN = /^arn:(aws[a-z-]*):(codeconnections|codestar-connections):([a-z0-9-]+):(\d{12}):connection\/[0-9a-f-]{36}$/;
-
-/** A parsed CodeConnections (or legacy CodeStar Connections) connection ARN. */
-export interface ParsedConnectionArn {
-  readonly arn: string;
-  readonly region: string;
-  readonly account: string;
-}
-
-const connectionArn = z.string().transform((value, ctx): ParsedConnectionArn => {
-  const match = CONNECTION_ARN.exec(value);
-  if (!match) {
-    ctx.addIssue({
-      code: 'custom',
-      input: value,
-      message: 'expected a connection ARN such as arn:aws:codeconnections:<region>:<account>:connection/<uuid> (create it in the console under Developer Tools > Connections)',
-    });
-    return z.NEVER;
-  }
-  return { arn: value, region: match[3], account: match[4] };
-});
-
-const repositoryOwnerAndName = z
-  .string()
-  .regex(/^[\w.-]+(\/[\w.-]+)+$/, 'expected <owner>/<repository> as the Git provider shows it, e.g. my-org/churn-batch-promotion');
-
-const branchName = z
-  .string()
-  .min(1)
-  .max(255)
-  .refine(
-    (b) => /^[A-Za-z0-9._/-]+$/.test(b) && !b.startsWith('-') && !b.startsWith('/') && !b.endsWith('/') && !b.endsWith('.lock') && !b.includes('..') && !b.includes('//') && !b.startsWith('refs/'),
-    'expected a Git branch name such as main (not refs/heads/main)',
-  );
-
-const repositoryName = z
-  .string()
-  .regex(/^[\w.-]{1,100}$/, 'a CodeCommit repository name has 1 to 100 letters, digits, dots, underscores and hyphens')
-  .refine((n) => !n.endsWith('.git'), 'a CodeCommit repository name must not end with .git');
+/** Re-exported: the connection ARN schema moved to @sagemaker-mlops/config, which the project modules share. */
+export type { ParsedConnectionArn } from '@sagemaker-mlops/config';
 
 const nonEmptyList = <T extends z.ZodType>(item: T, what: string) =>
   listParam(item).refine((list) => list.length > 0, `an empty list places the jobs in no ${what}; list at least one, or leave the parameter out`);
-
-const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'expected a subnet id such as subnet-0123456789abcdef0');
-const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'expected a security group id such as sg-0123456789abcdef0');
-const ssmParameterName = z
-  .string()
-  .regex(/^(\/[\w.-]+)+$|^[\w.-]+$/, 'expected an SSM parameter name such as /mlops/vpc/private-subnet-ids (a name, not an ARN)')
-  .max(1011)
-  .refine((n) => !/^\/?(aws|ssm)/i.test(n), 'SSM parameter names must not start with aws or ssm');
-
-const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'expected an e-mail address');
-
-const qualifier = z.string().regex(/^[a-z0-9]{1,10}$/, "expected the 1 to 10 lowercase letters or digits given to 'cdk bootstrap --qualifier'");
 
 // ---------------------------------------------------------------------------------------------
 // The parameters
@@ -120,8 +69,8 @@ const qualifier = z.string().regex(/^[a-z0-9]{1,10}$/, "expected the 1 to 10 low
  */
 export const batchPromotionParameters = z
   .object({
-    sagemaker_project_name: projectName,
-    sagemaker_project_id: projectId,
+    sagemaker_project_name: sagemakerProjectName("required, but not set; give the SageMaker project name (the seed's SAGEMAKER_PROJECT_NAME)"),
+    sagemaker_project_id: sagemakerProjectId("required, but not set; give the SageMaker project id (the seed's SAGEMAKER_PROJECT_ID, e.g. p-abc123def456)"),
     sagemaker_project_arn: projectArn.optional(),
     preprod_account: accountId,
     prod_account: accountId,
@@ -130,21 +79,21 @@ export const batchPromotionParameters = z
     model_package_group_name: modelPackageGroupName.optional(),
     pipeline_role_arn: iamRoleArn.optional(),
 
-    repository_type: z.enum(['codecommit', 'codeconnections'], { error: 'expected codecommit (default) or codeconnections' }).default('codecommit'),
-    repository_name: repositoryName.optional(),
+    repository_type: repositoryType.default('codecommit'),
+    repository_name: codeCommitRepositoryName.optional(),
     code_connection_arn: connectionArn.optional(),
-    repository_owner_and_name: repositoryOwnerAndName.optional(),
-    branch: branchName.default('main'),
+    repository_owner_and_name: repositoryOwnerAndName('my-org/churn-batch-promotion').optional(),
+    branch: gitBranchName({ rejectRefs: true }).default('main'),
 
     vpc_subnet_ids: nonEmptyList(subnetId, 'subnets').optional(),
     vpc_security_group_ids: nonEmptyList(securityGroupId, 'security groups').optional(),
     vpc_subnet_ids_parameter: ssmParameterName.optional(),
     vpc_security_group_ids_parameter: ssmParameterName.optional(),
 
-    approval_email_addresses: nonEmptyList(email, 'addresses').optional(),
-    cdk_bootstrap_qualifier: qualifier.default('hnb659fds'),
+    approval_email_addresses: nonEmptyList(emailAddress, 'addresses').optional(),
+    cdk_bootstrap_qualifier: cdkBootstrapQualifier.default('hnb659fds'),
     retain_on_delete: booleanParam.default(true),
-    permissions_boundary_name: z.string().regex(/^[\w+=,.@-]{1,128}$/, 'must be the name of a managed policy in this account (not an ARN)').optional(),
+    permissions_boundary_name: permissionsBoundaryName.optional(),
     s3_access_logs_bucket_arn: s3BucketArn.optional(),
   })
   .strict();

@@ -1,7 +1,12 @@
 import {
   accountId,
   booleanParam,
+  cdkBootstrapQualifier,
+  codeCommitRepositoryName,
+  connectionArn,
   defineResolver,
+  emailAddress,
+  gitBranchName,
   hostingInstanceType,
   iamRoleArn,
   intParam,
@@ -9,8 +14,16 @@ import {
   modelPackageGroupName,
   ModuleContext,
   partitionOfRegion,
+  permissionsBoundaryName,
   region,
+  repositoryOwnerAndName,
+  repositoryType,
   s3BucketArn,
+  sagemakerProjectId,
+  sagemakerProjectName,
+  securityGroupId,
+  ssmParameterName,
+  subnetId,
 } from '@sagemaker-mlops/config';
 import { endpointExecutionRoleName, endpointName, endpointTestRoleName, MAX_ENDPOINT_NAME_LENGTH, MAX_ROLE_NAME_LENGTH } from '@sagemaker-mlops/constructs';
 import { z } from 'zod';
@@ -19,80 +32,18 @@ import { z } from 'zod';
 // Value schemas
 // ---------------------------------------------------------------------------------------------
 
-const PROJECT_NAME = /^[a-zA-Z](-*[a-zA-Z0-9])*$/;
-const PROJECT_ID = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
-
-const projectName = z
-  .string({ error: (i) => (i.input === undefined ? 'required, but not set; give the SageMaker project name' : 'expected a text value') })
-  .min(1, 'give 1 to 32 characters')
-  .max(32, 'the SageMaker project name has at most 32 characters')
-  .regex(PROJECT_NAME, 'must start with a letter and contain only letters, digits and single hyphens, not ending with a hyphen');
-
-const projectId = z
-  .string({ error: (i) => (i.input === undefined ? 'required, but not set; give the SageMaker project id (e.g. p-abc123def456)' : 'expected a text value') })
-  .min(1, 'give 1 to 20 characters')
-  .max(20, 'the SageMaker project id has at most 20 characters (SageMaker ids look like p-abc123def456)')
-  .regex(PROJECT_ID, 'may contain only letters, digits and single hyphens, starting and ending with a letter or digit');
-
 const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 const ouId = z.string().regex(OU_ID, 'expected an organizational unit id such as ou-ab12-cdefgh34 (not an OU name or ARN)');
 
 const nonEmptyList = <T extends z.ZodType>(item: T, what: string) =>
   listParam(item).refine((list) => list.length > 0, `a stage with no ${what} deploys nowhere; list at least one, or leave the parameter out`);
 
-const CONNECTION_ARN = /^arn:(aws[a-z-]*):(codeconnections|codestar-connections):([a-z0-9-]+):(\d{12}):connection\/[0-9a-f-]{36}$/;
-
-/** A parsed CodeConnections (or legacy CodeStar Connections) connection ARN. */
-export interface ParsedConnectionArn {
-  readonly arn: string;
-  readonly region: string;
-  readonly account: string;
-}
-
-const connectionArn = z
-  .string()
-  .transform((value, ctx): ParsedConnectionArn => {
-    const match = CONNECTION_ARN.exec(value);
-    if (!match) {
-      ctx.addIssue({
-        code: 'custom',
-        input: value,
-        message: 'expected a connection ARN such as arn:aws:codeconnections:<region>:<account>:connection/<uuid> (create it in the console under Developer Tools > Connections)',
-      });
-      return z.NEVER;
-    }
-    return { arn: value, region: match[3], account: match[4] };
-  });
-
-const repositoryOwnerAndName = z
-  .string()
-  .regex(/^[\w.-]+(\/[\w.-]+)+$/, 'expected <owner>/<repository> as the Git provider shows it, e.g. my-org/churn-model-deploy (GitLab groups may nest: group/subgroup/repository)');
-
-const branchName = z
-  .string()
-  .min(1)
-  .max(255)
-  .refine(
-    (b) => /^[A-Za-z0-9._/-]+$/.test(b) && !b.startsWith('-') && !b.startsWith('/') && !b.endsWith('/') && !b.endsWith('.lock') && !b.includes('..') && !b.includes('//'),
-    'expected a Git branch name such as main (not refs/heads/main)',
-  );
-
-const repositoryName = z
-  .string()
-  .regex(/^[\w.-]{1,100}$/, 'a CodeCommit repository name has 1 to 100 letters, digits, dots, underscores and hyphens')
-  .refine((n) => !n.endsWith('.git'), 'a CodeCommit repository name must not end with .git');
+/** Re-exported: the connection ARN schema moved to @sagemaker-mlops/config, which the project modules share. */
+export type { ParsedConnectionArn } from '@sagemaker-mlops/config';
 
 /** Re-exported: the families moved to @sagemaker-mlops/config, which model-cicd shares. */
 export { HOSTING_INSTANCE_FAMILIES } from '@sagemaker-mlops/config';
 const instanceType = hostingInstanceType;
-
-const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'expected a subnet id such as subnet-0123456789abcdef0');
-const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'expected a security group id such as sg-0123456789abcdef0');
-const ssmParameterName = z
-  .string()
-  .regex(/^(\/[\w.-]+)+$|^[\w.-]+$/, 'expected an SSM parameter name such as /mlops/vpc/private-subnet-ids (a name, not an ARN)')
-  .max(1011)
-  .refine((n) => !/^\/?(aws|ssm)/i.test(n), 'SSM parameter names must not start with aws or ssm');
 
 const MIME_TOP_LEVEL = ['application', 'audio', 'font', 'image', 'model', 'multipart', 'text', 'video'];
 const MIME = /^([a-z]+)\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"]*"|[a-z0-9!#$&^_.+-]+))*$/i;
@@ -110,16 +61,7 @@ const percent = z.unknown().transform((value, ctx): number => {
   return n;
 });
 
-const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'expected an e-mail address');
-
-const permissionsBoundaryName = z
-  .string()
-  .regex(/^[\w+=,.@-]{1,128}$/, 'must be the name of a managed policy in this account (not an ARN)')
-  .optional();
-
 const iamRoleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name (1 to 64 letters, digits or +=,.@_-), not an ARN');
-
-const qualifier = z.string().regex(/^[a-z0-9]{1,10}$/, "expected the 1 to 10 lowercase letters or digits given to 'cdk bootstrap --qualifier'");
 
 /** InvokeEndpoint accepts at most 6 MB; Seedfarmer passes the payload as one environment variable. */
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -134,16 +76,16 @@ const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
  */
 export const endpointDeployParameters = z
   .object({
-    sagemaker_project_name: projectName,
-    sagemaker_project_id: projectId,
+    sagemaker_project_name: sagemakerProjectName(),
+    sagemaker_project_id: sagemakerProjectId(),
     model_package_group_name: modelPackageGroupName.optional(),
     create_model_package_group: booleanParam.default(false),
 
-    repository_type: z.enum(['codecommit', 'codeconnections'], { error: 'expected codecommit (default) or codeconnections' }).default('codecommit'),
-    repository_name: repositoryName.optional(),
+    repository_type: repositoryType.default('codecommit'),
+    repository_name: codeCommitRepositoryName.optional(),
     code_connection_arn: connectionArn.optional(),
-    repository_owner_and_name: repositoryOwnerAndName.optional(),
-    branch: branchName.default('main'),
+    repository_owner_and_name: repositoryOwnerAndName('my-org/churn-model-deploy (GitLab groups may nest: group/subgroup/repository)').optional(),
+    branch: gitBranchName().default('main'),
 
     staging_accounts: nonEmptyList(accountId, 'accounts').optional(),
     prod_accounts: nonEmptyList(accountId, 'accounts').optional(),
@@ -183,15 +125,15 @@ export const endpointDeployParameters = z
     sample_payload_content_type: contentType.optional(),
     sample_payload: z.string().min(1, 'the sample payload is empty; leave the parameter out to keep the seeded example').optional(),
 
-    approval_email_addresses: nonEmptyList(email, 'addresses').optional(),
+    approval_email_addresses: nonEmptyList(emailAddress, 'addresses').optional(),
 
     stackset_administration_role_arn: iamRoleArn.optional(),
     stackset_execution_role_name: iamRoleName.default('AWSCloudFormationStackSetExecutionRole'),
-    cdk_bootstrap_qualifier: qualifier.default('hnb659fds'),
+    cdk_bootstrap_qualifier: cdkBootstrapQualifier.default('hnb659fds'),
 
     s3_access_logs_bucket_arn: s3BucketArn.optional(),
     retain_on_delete: booleanParam.default(true),
-    permissions_boundary_name: permissionsBoundaryName,
+    permissions_boundary_name: permissionsBoundaryName.optional(),
   })
   .strict();
 

@@ -1,12 +1,16 @@
 import {
   accountId,
+  cdkBootstrapQualifier,
   ConfigError,
+  connectionArn,
   ConfigIssue,
   iamRoleArn,
   listParam,
   ModuleContext,
   partitionOfRegion,
+  permissionsBoundaryName,
   region,
+  repositoryType,
   s3BucketArn,
 } from '@sagemaker-mlops/config';
 import { z } from 'zod';
@@ -15,27 +19,8 @@ import { z } from 'zod';
 // Value schemas
 // ---------------------------------------------------------------------------------------------
 
-const CONNECTION_ARN = /^arn:(aws[a-z-]*):(codeconnections|codestar-connections):([a-z0-9-]+):(\d{12}):connection\/[0-9a-f-]{36}$/;
-
-/** A parsed CodeConnections (or legacy CodeStar Connections) connection ARN. */
-export interface ParsedConnectionArn {
-  readonly arn: string;
-  readonly region: string;
-  readonly account: string;
-}
-
-const connectionArn = z.string().transform((value, ctx): ParsedConnectionArn => {
-  const match = CONNECTION_ARN.exec(value);
-  if (!match) {
-    ctx.addIssue({
-      code: 'custom',
-      input: value,
-      message: 'expected a connection ARN such as arn:aws:codeconnections:<region>:<account>:connection/<uuid> (create it in the console under Developer Tools > Connections)',
-    });
-    return z.NEVER;
-  }
-  return { arn: value, region: match[3], account: match[4] };
-});
+/** Re-exported: the connection ARN schema moved to @sagemaker-mlops/config, which the project modules share. */
+export type { ParsedConnectionArn } from '@sagemaker-mlops/config';
 
 // Service Catalog limits (CreatePortfolio / CreateProduct / ProvisioningArtifactProperties, AWS Service Catalog API Reference).
 const portfolioName = z.string().min(1, 'give 1 to 100 characters').max(100, 'a Service Catalog portfolio name has at most 100 characters');
@@ -51,8 +36,6 @@ const productVersion = z
     return text;
   });
 
-const permissionsBoundaryName = z.string().regex(/^[\w+=,.@-]{1,128}$/, 'must be the name of a managed policy in this account (not an ARN)');
-const qualifier = z.string().regex(/^[a-z0-9]{1,10}$/, "expected the 1 to 10 lowercase letters or digits given to 'cdk bootstrap --qualifier'");
 
 /** A principal a Service Catalog portfolio can be shared with: an IAM role or user ARN (PrincipalType IAM). */
 const principalArn = iamRoleArn;
@@ -73,9 +56,9 @@ export const projectTemplateParameters = z
     portfolio_principal_arns: listParam(principalArn)
       .refine((list) => list.length > 0, 'a portfolio shared with nobody is invisible in Studio; list at least one role ARN, or leave the parameter out to use the role in /mlops/role/lead')
       .optional(),
-    repository_type: z.enum(['codecommit', 'codeconnections'], { error: 'expected codecommit (default) or codeconnections' }).default('codecommit'),
+    repository_type: repositoryType.default('codecommit'),
     code_connection_arn: connectionArn.optional(),
-    cdk_bootstrap_qualifier: qualifier.default('hnb659fds'),
+    cdk_bootstrap_qualifier: cdkBootstrapQualifier.default('hnb659fds'),
     permissions_boundary_name: permissionsBoundaryName.optional(),
     s3_access_logs_bucket_arn: s3BucketArn.optional(),
   })

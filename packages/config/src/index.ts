@@ -39,6 +39,18 @@ export type {
 } from './primitives';
 
 export { endpointVariantName, HOSTING_INSTANCE_FAMILIES, hostingInstanceType } from './endpoint';
+export {
+  cdkBootstrapQualifier,
+  emailAddress,
+  permissionsBoundaryName,
+  sagemakerProjectId,
+  sagemakerProjectName,
+  securityGroupId,
+  ssmParameterName,
+  subnetId,
+} from './project';
+export { codeCommitRepositoryName, connectionArn, gitBranchName, REPOSITORY_TYPES, repositoryOwnerAndName, repositoryType } from './repository';
+export type { GitBranchNameOptions, ParsedConnectionArn, RepositoryType } from './repository';
 export { loadModuleConfig, normalizeParameterName } from './loader';
 export { defineResolver } from './cross-field';
 export {
