@@ -16,6 +16,7 @@ import {
   permissionsBoundaryName,
   region,
   repositoryOwnerAndName,
+  repositoryRules,
   repositoryType,
   s3BucketArn,
   sagemakerProjectId,
@@ -199,21 +200,11 @@ export function resolveBatchPromotionConfig(p: BatchPromotionParameters, module:
   const partition = partitionOfRegion(module.region);
 
   // Repository.
-  let repository: RepositorySettings;
-  if (p.repository_type === 'codeconnections') {
-    if (!p.code_connection_arn) issue('code_connection_arn', undefined, 'required with repository_type codeconnections; give the ARN of an available connection to your Git provider');
-    if (!p.repository_owner_and_name) issue('repository_owner_and_name', undefined, 'required with repository_type codeconnections; give <owner>/<repository>');
-    if (p.repository_name) issue('repository_name', p.repository_name, 'names a CodeCommit repository this module creates; with codeconnections give repository_owner_and_name instead');
-    const connection = p.code_connection_arn;
-    if (connection && (connection.account !== module.account || connection.region !== module.region)) {
-      issue('code_connection_arn', connection.arn, `CodePipeline uses connections of its own account and region; create the connection in ${module.account} / ${module.region}`);
-    }
-    repository = { type: 'codeconnections', connectionArn: connection?.arn ?? '', ownerAndName: p.repository_owner_and_name ?? '', branch: p.branch };
-  } else {
-    if (p.code_connection_arn) issue('code_connection_arn', p.code_connection_arn.arn, 'only used with repository_type codeconnections; remove it, or set repository_type to codeconnections');
-    if (p.repository_owner_and_name) issue('repository_owner_and_name', p.repository_owner_and_name, 'only used with repository_type codeconnections; remove it, or set repository_type to codeconnections');
-    repository = { type: 'codecommit', name: p.repository_name ?? names.repository, branch: p.branch };
-  }
+  for (const rule of repositoryRules(p, module, issue)) rule();
+  const repository: RepositorySettings =
+    p.repository_type === 'codeconnections'
+      ? { type: 'codeconnections', connectionArn: p.code_connection_arn?.arn ?? '', ownerAndName: p.repository_owner_and_name ?? '', branch: p.branch }
+      : { type: 'codecommit', name: p.repository_name ?? names.repository, branch: p.branch };
 
   // Stages.
   const stages: StageSettings[] = STAGES.map((name, index) => {

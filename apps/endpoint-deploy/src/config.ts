@@ -17,6 +17,7 @@ import {
   permissionsBoundaryName,
   region,
   repositoryOwnerAndName,
+  repositoryRules,
   repositoryType,
   s3BucketArn,
   sagemakerProjectId,
@@ -269,32 +270,12 @@ export const resolveEndpointDeployConfig = defineResolver((p: EndpointDeployPara
   const check = (run: () => void) => checks.check(run);
 
   // Repository.
-  check(() => {
-    if (p.repository_type === 'codeconnections' && !p.code_connection_arn) issue('code_connection_arn', undefined, 'required with repository_type codeconnections; give the ARN of an available connection to your Git provider');
-  });
-  check(() => {
-    if (p.repository_type === 'codeconnections' && !p.repository_owner_and_name) issue('repository_owner_and_name', undefined, 'required with repository_type codeconnections; give <owner>/<repository>');
-  });
-  check(() => {
-    if (p.repository_type === 'codeconnections' && p.repository_name) issue('repository_name', p.repository_name, 'names a CodeCommit repository this module creates; with codeconnections give repository_owner_and_name instead');
-  });
-  check(() => {
-    const connection = p.code_connection_arn;
-    if (p.repository_type === 'codeconnections' && connection && (connection.account !== module.account || connection.region !== module.region)) {
-      issue('code_connection_arn', connection.arn, `CodePipeline uses connections of its own account and region; create the connection in ${module.account} / ${module.region}`);
-    }
-  });
+  // Each rule its own check (the codecommit-only rules and the codeconnections-only ones below never both report).
+  for (const rule of repositoryRules(p, module, issue)) check(rule);
   for (const name of ['staging_instance_type', 'staging_instance_count', 'prod_instance_type', 'prod_instance_count', 'sample_payload', 'sample_payload_content_type'] as const) {
     check(() => {
       if (p.repository_type === 'codeconnections' && p[name] !== undefined) {
         issue(name, p[name], 'only seeds the configuration files of a CodeCommit repository this module creates; with codeconnections set it in your repository (staging-config.json, prod-config.json, test/staging-test.json)');
-      }
-    });
-  }
-  for (const name of ['code_connection_arn', 'repository_owner_and_name'] as const) {
-    check(() => {
-      if (p.repository_type === 'codecommit' && p[name] !== undefined) {
-        issue(name, name === 'code_connection_arn' ? p.code_connection_arn?.arn : p[name], 'only used with repository_type codeconnections; remove it, or set repository_type to codeconnections');
       }
     });
   }

@@ -10,6 +10,7 @@ import {
   partitionOfRegion,
   permissionsBoundaryName,
   region,
+  repositoryRules,
   repositoryType,
   s3BucketArn,
 } from '@sagemaker-mlops/config';
@@ -132,21 +133,13 @@ export function resolveProjectTemplateConfig(p: ProjectTemplateParameters, modul
     );
   }
 
-  let repository: RepositorySettings;
-  if (p.repository_type === 'codeconnections') {
-    const connection = p.code_connection_arn;
-    if (!connection) issue('code_connection_arn', undefined, 'required with repository_type codeconnections; give the ARN of an available connection to your Git provider');
-    if (connection && (connection.account !== module.account || connection.region !== module.region)) {
-      issue('code_connection_arn', connection.arn, `CodePipeline uses connections of its own account and region; create the connection in ${module.account} / ${module.region}`);
-    }
-    if (connection && partitionOfRegion(connection.region) !== partition) issue('code_connection_arn', connection.arn, `is not of partition ${partition}`);
-    repository = { type: 'codeconnections', connectionArn: connection?.arn ?? '' };
-  } else {
-    if (p.code_connection_arn) {
-      issue('code_connection_arn', p.code_connection_arn.arn, 'only used with repository_type codeconnections; remove it, or set repository_type to codeconnections');
-    }
-    repository = { type: 'codecommit' };
+  // The projects create their own repositories: no repository_owner_and_name or repository_name here.
+  for (const rule of repositoryRules(p, module, issue, { ownerAndName: false })) rule();
+  const connection = p.code_connection_arn;
+  if (p.repository_type === 'codeconnections' && connection && partitionOfRegion(connection.region) !== partition) {
+    issue('code_connection_arn', connection.arn, `is not of partition ${partition}`);
   }
+  const repository: RepositorySettings = p.repository_type === 'codeconnections' ? { type: 'codeconnections', connectionArn: connection?.arn ?? '' } : { type: 'codecommit' };
 
   for (const [index, principal] of (p.portfolio_principal_arns ?? []).entries()) {
     if (principal.partition !== partition) issue(`portfolio_principal_arns[${index}]`, principal.arn, `is not of partition ${partition}`);

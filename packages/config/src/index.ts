@@ -49,8 +49,8 @@ export {
   ssmParameterName,
   subnetId,
 } from './project';
-export { codeCommitRepositoryName, connectionArn, gitBranchName, REPOSITORY_TYPES, repositoryOwnerAndName, repositoryType } from './repository';
-export type { GitBranchNameOptions, ParsedConnectionArn, RepositoryType } from './repository';
+export { codeCommitRepositoryName, connectionArn, gitBranchName, REPOSITORY_TYPES, repositoryOwnerAndName, repositoryRules, repositoryType } from './repository';
+export type { GitBranchNameOptions, ParsedConnectionArn, RepositoryParameters, RepositoryRulesOptions, RepositoryType } from './repository';
 export { loadModuleConfig, normalizeParameterName } from './loader';
 export { defineResolver } from './cross-field';
 export {

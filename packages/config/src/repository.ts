@@ -78,3 +78,68 @@ export function gitBranchName(options: GitBranchNameOptions = {}) {
       'expected a Git branch name such as main (not refs/heads/main)',
     );
 }
+
+/** The repository parameters {@link repositoryRules} cross-checks. */
+export interface RepositoryParameters {
+  readonly repository_type: RepositoryType;
+  readonly code_connection_arn?: ParsedConnectionArn;
+  readonly repository_owner_and_name?: string;
+  readonly repository_name?: string;
+}
+
+export interface RepositoryRulesOptions {
+  /**
+   * Whether the module has the repository_owner_and_name and repository_name parameters (one repository
+   * per module) or only repository_type and code_connection_arn (the projects create their repositories).
+   *
+   * @default true
+   */
+  readonly ownerAndName?: boolean;
+}
+
+/**
+ * The rules between repository_type and the other repository parameters, one function per rule so that a
+ * resolver can run each as its own check (CrossFieldChecks.check) or all in a row. Connections are used by
+ * CodePipeline in their own account and region, so the connection must be of the module's.
+ */
+export function repositoryRules(
+  p: RepositoryParameters,
+  module: { readonly account: string; readonly region: string },
+  issue: (path: string, received: unknown, message: string) => void,
+  options: RepositoryRulesOptions = {},
+): Array<() => void> {
+  const ownerAndName = options.ownerAndName ?? true;
+  const connections = () => p.repository_type === 'codeconnections';
+  const notConnections = 'only used with repository_type codeconnections; remove it, or set repository_type to codeconnections';
+  return [
+    () => {
+      if (connections() && !p.code_connection_arn) issue('code_connection_arn', undefined, 'required with repository_type codeconnections; give the ARN of an available connection to your Git provider');
+    },
+    ...(ownerAndName
+      ? [
+        () => {
+          if (connections() && !p.repository_owner_and_name) issue('repository_owner_and_name', undefined, 'required with repository_type codeconnections; give <owner>/<repository>');
+        },
+        () => {
+          if (connections() && p.repository_name) issue('repository_name', p.repository_name, 'names a CodeCommit repository this module creates; with codeconnections give repository_owner_and_name instead');
+        },
+      ]
+      : []),
+    () => {
+      const connection = p.code_connection_arn;
+      if (connections() && connection && (connection.account !== module.account || connection.region !== module.region)) {
+        issue('code_connection_arn', connection.arn, `CodePipeline uses connections of its own account and region; create the connection in ${module.account} / ${module.region}`);
+      }
+    },
+    () => {
+      if (p.repository_type === 'codecommit' && p.code_connection_arn !== undefined) issue('code_connection_arn', p.code_connection_arn.arn, notConnections);
+    },
+    ...(ownerAndName
+      ? [
+        () => {
+          if (p.repository_type === 'codecommit' && p.repository_owner_and_name !== undefined) issue('repository_owner_and_name', p.repository_owner_and_name, notConnections);
+        },
+      ]
+      : []),
+  ];
+}

@@ -9,6 +9,7 @@ import {
   gitBranchName,
   permissionsBoundaryName,
   repositoryOwnerAndName,
+  repositoryRules,
   repositoryType,
   sagemakerProjectId,
   sagemakerProjectName,
@@ -117,5 +118,44 @@ describe('deployment parameters', () => {
   it('checks e-mail addresses', () => {
     expect(emailAddress.parse('ml-leads@example.com')).toBe('ml-leads@example.com');
     expect(messages(emailAddress, 'ml-leads')).toEqual(['expected an e-mail address']);
+  });
+});
+
+describe('repositoryRules', () => {
+  const module = { account: TOOLING, region: 'eu-west-1' };
+  const here = connectionArn.parse(`arn:aws:codeconnections:eu-west-1:${TOOLING}:connection/${UUID}`);
+  const elsewhere = connectionArn.parse(`arn:aws:codeconnections:us-east-1:${TOOLING}:connection/${UUID}`);
+  function run(p: Parameters<typeof repositoryRules>[0], options?: Parameters<typeof repositoryRules>[3]) {
+    const issues: Array<{ path: string; received: unknown; message: string }> = [];
+    for (const rule of repositoryRules(p, module, (path, received, message) => issues.push({ path, received, message }), options)) rule();
+    return issues;
+  }
+
+  it('wants a connection of the module account and region and owner/name with codeconnections, not a CodeCommit name', () => {
+    expect(run({ repository_type: 'codeconnections', code_connection_arn: here, repository_owner_and_name: 'org/repo' })).toEqual([]);
+    expect(run({ repository_type: 'codeconnections', repository_name: 'repo' })).toEqual([
+      { path: 'code_connection_arn', received: undefined, message: 'required with repository_type codeconnections; give the ARN of an available connection to your Git provider' },
+      { path: 'repository_owner_and_name', received: undefined, message: 'required with repository_type codeconnections; give <owner>/<repository>' },
+      { path: 'repository_name', received: 'repo', message: 'names a CodeCommit repository this module creates; with codeconnections give repository_owner_and_name instead' },
+    ]);
+    expect(run({ repository_type: 'codeconnections', code_connection_arn: elsewhere, repository_owner_and_name: 'org/repo' })).toEqual([
+      { path: 'code_connection_arn', received: elsewhere.arn, message: `CodePipeline uses connections of its own account and region; create the connection in ${TOOLING} / eu-west-1` },
+    ]);
+  });
+
+  it('refuses the connection parameters with codecommit', () => {
+    const message = 'only used with repository_type codeconnections; remove it, or set repository_type to codeconnections';
+    expect(run({ repository_type: 'codecommit', repository_name: 'repo' })).toEqual([]);
+    expect(run({ repository_type: 'codecommit', code_connection_arn: here, repository_owner_and_name: 'org/repo' })).toEqual([
+      { path: 'code_connection_arn', received: here.arn, message },
+      { path: 'repository_owner_and_name', received: 'org/repo', message },
+    ]);
+  });
+
+  it('checks only the connection when the module has no owner/name parameters', () => {
+    expect(run({ repository_type: 'codeconnections' }, { ownerAndName: false })).toEqual([
+      { path: 'code_connection_arn', received: undefined, message: 'required with repository_type codeconnections; give the ARN of an available connection to your Git provider' },
+    ]);
+    expect(run({ repository_type: 'codecommit', repository_owner_and_name: 'org/repo' }, { ownerAndName: false })).toEqual([]);
   });
 });
