@@ -3,6 +3,7 @@ export * from './encryption-key';
 export * from './model-registry-access';
 export * from './endpoint';
 export * from './nag';
+export * from './sagemaker-pipeline-role';
 export * from './secure-bucket';
 export * from './target-regions';
 export * from './delivery';

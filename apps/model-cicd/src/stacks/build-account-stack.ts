@@ -1,8 +1,18 @@
-import { ArnFormat, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledgeGrantWildcards, EncryptionKey, ModelRegistryAccess, nagNotation, nagReferencePrefix, onlyResourcesOf, SecureBucket } from '@sagemaker-mlops/constructs';
+import {
+  acknowledgeGrantWildcards,
+  EncryptionKey,
+  grantSageMakerPipelineExecution,
+  grantSageMakerPipelineUpsert,
+  ModelRegistryAccess,
+  nagNotation,
+  nagReferencePrefix,
+  onlyResourcesOf,
+  SecureBucket,
+} from '@sagemaker-mlops/constructs';
 import { DeadLetterQueue, EventForwardingRule, modelPackageStateChange } from '@sagemaker-mlops/events';
 import { Construct } from 'constructs';
 import type { DeploymentGroup, ModelCicdConfig } from '../config';
@@ -127,84 +137,17 @@ export class BuildAccountStack extends Stack {
     }
   }
 
-  private arn(service: string, resource: string, resourceName: string): string {
-    return this.formatArn({ service, resource, resourceName });
-  }
-
-  private get logGroupsArn(): string {
-    return this.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-  }
-
   /** What SageMaker needs to run the training pipeline: its jobs, the artifacts, logs, images, and registering into the one group. */
   private grantExecution(key: kms.IKey) {
     const role = this.executionRole;
     const names = this.registryNames();
     this.artifactsBucket.grantReadWrite(role);
     key.grantEncryptDecrypt(role);
-    const jobs = ['training-job', 'processing-job', 'transform-job', 'model'].map((r) => this.arn('sagemaker', r, '*'));
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'RunPipelineJobs',
-        actions: [
-          'sagemaker:CreateTrainingJob',
-          'sagemaker:DescribeTrainingJob',
-          'sagemaker:StopTrainingJob',
-          'sagemaker:CreateProcessingJob',
-          'sagemaker:DescribeProcessingJob',
-          'sagemaker:StopProcessingJob',
-          'sagemaker:CreateTransformJob',
-          'sagemaker:DescribeTransformJob',
-          'sagemaker:CreateModel',
-          'sagemaker:DescribeModel',
-          'sagemaker:AddTags',
-        ],
-        resources: jobs,
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'RegisterIntoTheGroup',
-        actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages'],
-        resources: [this.registry.groupArn, this.arn('sagemaker', 'model-package', `${names.group}/*`)],
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'JobLogs',
-        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [this.logGroupsArn],
-      }),
-    );
-    // GetAuthorizationToken and PutMetricData support no resource-level permissions ("Actions, resources, and
-    // condition keys for Amazon ECR" / "... for Amazon CloudWatch", Service Authorization Reference).
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'PullImagesToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'JobMetrics',
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringLike: { 'cloudwatch:namespace': ['/aws/sagemaker/*', 'aws/sagemaker/*'] } },
-      }),
-    );
-    // The SageMaker framework images live in AWS-owned accounts that differ per region
-    // ("Docker Registry Paths and Example Code", Amazon SageMaker Developer Guide).
-    const images = this.formatArn({ service: 'ecr', account: '*', resource: 'repository', resourceName: '*' });
-    role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'PullImages', actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], resources: [images] }),
-    );
-    // The pipeline's steps pass this same role to the jobs they create.
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'PassSelfToJobs',
-        actions: ['iam:PassRole'],
-        resources: [role.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-      }),
-    );
-    this.acknowledge(role, [...jobs, images, '*', this.logGroupsArn],
+    const { jobs, frameworkImages: images, jobLogs, modelPackages } = grantSageMakerPipelineExecution(role, { modelPackageGroupArn: this.registry.groupArn, modelPackageGroupName: names.group });
+    this.acknowledge(role, [...jobs, images, '*', jobLogs],
       'SageMaker Pipelines names the jobs and models it creates at run time, the framework images are in AWS-owned accounts per region, ' +
         'and ecr:GetAuthorizationToken / cloudwatch:PutMetricData have no resource-level permissions; every other statement names its resources.');
-    this.acknowledge(role, [this.arn('sagemaker', 'model-package', `${names.group}/*`)], 'Every version of the one model package group the pipeline registers into.');
+    this.acknowledge(role, [modelPackages], 'Every version of the one model package group the pipeline registers into.');
   }
 
   /** The tooling build project: upsert and start the one SageMaker pipeline, pass the execution role, read the group and the artifacts. */
@@ -213,39 +156,13 @@ export class BuildAccountStack extends Stack {
     const names = this.registryNames();
     this.artifactsBucket.grantReadWrite(role);
     key.grantEncryptDecrypt(role);
-    const pipeline = this.arn('sagemaker', 'pipeline', names.pipeline);
-    const executions = this.arn('sagemaker', 'pipeline', `${names.pipeline}/execution/*`);
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'UpsertAndStartThePipeline',
-        actions: [
-          'sagemaker:CreatePipeline',
-          'sagemaker:UpdatePipeline',
-          'sagemaker:DescribePipeline',
-          'sagemaker:StartPipelineExecution',
-          'sagemaker:DescribePipelineExecution',
-          'sagemaker:ListPipelineExecutionSteps',
-          'sagemaker:AddTags',
-        ],
-        resources: [pipeline, executions],
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadTheGroup',
-        actions: ['sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages', 'sagemaker:DescribeModelPackage'],
-        resources: [this.registry.groupArn, this.arn('sagemaker', 'model-package', `${names.group}/*`)],
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'PassExecutionRole',
-        actions: ['iam:PassRole'],
-        resources: [this.executionRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-      }),
-    );
-    this.acknowledge(role, [executions, this.arn('sagemaker', 'model-package', `${names.group}/*`)],
+    const { executions, modelPackages } = grantSageMakerPipelineUpsert(role, {
+      modelPackageGroupArn: this.registry.groupArn,
+      modelPackageGroupName: names.group,
+      pipelineName: names.pipeline,
+      executionRole: this.executionRole,
+    });
+    this.acknowledge(role, [executions, modelPackages],
       'The executions of the one SageMaker pipeline (ids assigned at start) and the versions of the one model package group.');
   }
 

@@ -1,10 +1,18 @@
-import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { acknowledgeGrantWildcards, acknowledgePipelineArtifactGrants, nagReferencePrefix, onlyResourcesOf, RepositorySource } from '@sagemaker-mlops/constructs';
+import {
+  acknowledgeGrantWildcards,
+  acknowledgePipelineArtifactGrants,
+  grantSageMakerPipelineExecution,
+  grantSageMakerPipelineUpsert,
+  nagReferencePrefix,
+  onlyResourcesOf,
+  RepositorySource,
+} from '@sagemaker-mlops/constructs';
 import type { DeadLetterQueue } from '@sagemaker-mlops/events';
 import { Construct } from 'constructs';
 import { PIPELINE_BRANCH, projectNames } from './names';
@@ -54,9 +62,7 @@ export class BuildCicd extends Construct {
     const stack = Stack.of(this);
     const { shared } = props;
     const names = projectNames(props.projectName, props.projectId);
-    const arn = (service: string, resource: string, resourceName: string) => stack.formatArn({ service, resource, resourceName });
-    const groupArn = shared.registry.groupArn;
-    const packagesArn = arn('sagemaker', 'model-package', `${names.modelPackageGroup}/*`);
+    const group = { modelPackageGroupArn: shared.registry.groupArn, modelPackageGroupName: names.modelPackageGroup };
 
     // The SageMaker execution role of the training pipeline's jobs.
     this.executionRole = new iam.Role(this, 'SageMakerExecutionRole', {
@@ -66,71 +72,7 @@ export class BuildCicd extends Construct {
     const exec = this.executionRole;
     shared.artifactBucket.grantReadWrite(exec);
     shared.artifactKey.grantEncryptDecrypt(exec);
-    const jobs = ['training-job', 'processing-job', 'transform-job', 'model'].map((r) => arn('sagemaker', r, '*'));
-    exec.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'RunPipelineJobs',
-        actions: [
-          'sagemaker:CreateTrainingJob',
-          'sagemaker:DescribeTrainingJob',
-          'sagemaker:StopTrainingJob',
-          'sagemaker:CreateProcessingJob',
-          'sagemaker:DescribeProcessingJob',
-          'sagemaker:StopProcessingJob',
-          'sagemaker:CreateTransformJob',
-          'sagemaker:DescribeTransformJob',
-          'sagemaker:CreateModel',
-          'sagemaker:DescribeModel',
-          'sagemaker:AddTags',
-        ],
-        resources: jobs,
-      }),
-    );
-    exec.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'RegisterIntoTheGroup',
-        actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages'],
-        resources: [groupArn, packagesArn],
-      }),
-    );
-    const jobLogs = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    exec.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'JobLogs',
-        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [jobLogs],
-      }),
-    );
-    // GetAuthorizationToken and PutMetricData support no resource-level permissions ("Actions, resources, and
-    // condition keys for Amazon ECR" / "... for Amazon CloudWatch", Service Authorization Reference).
-    exec.addToPolicy(new iam.PolicyStatement({ sid: 'PullImagesToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
-    exec.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'JobMetrics',
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringLike: { 'cloudwatch:namespace': ['/aws/sagemaker/*', 'aws/sagemaker/*'] } },
-      }),
-    );
-    // The SageMaker framework images live in AWS-owned accounts that differ per region ("Docker Registry
-    // Paths and Example Code", Amazon SageMaker Developer Guide); the project's own images are in its repository.
-    const frameworkImages = stack.formatArn({ service: 'ecr', account: '*', resource: 'repository', resourceName: '*' });
-    exec.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'PullImages',
-        actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-        resources: [frameworkImages],
-      }),
-    );
-    // The pipeline's steps pass this same role to the jobs they create.
-    exec.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'PassSelfToJobs',
-        actions: ['iam:PassRole'],
-        resources: [exec.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-      }),
-    );
+    const { jobs, frameworkImages, jobLogs, modelPackages: packagesArn } = grantSageMakerPipelineExecution(exec, group);
 
     // The build project: upserts and starts the one SageMaker pipeline, passes the execution role, uploads the scripts.
     this.buildRole = new iam.Role(this, 'BuildRole', {
@@ -140,38 +82,7 @@ export class BuildCicd extends Construct {
     const build = this.buildRole;
     shared.artifactBucket.grantReadWrite(build);
     shared.artifactKey.grantEncryptDecrypt(build);
-    const pipelineArn = arn('sagemaker', 'pipeline', names.sagemakerPipeline);
-    const executionsArn = arn('sagemaker', 'pipeline', `${names.sagemakerPipeline}/execution/*`);
-    build.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'UpsertAndStartThePipeline',
-        actions: [
-          'sagemaker:CreatePipeline',
-          'sagemaker:UpdatePipeline',
-          'sagemaker:DescribePipeline',
-          'sagemaker:StartPipelineExecution',
-          'sagemaker:DescribePipelineExecution',
-          'sagemaker:ListPipelineExecutionSteps',
-          'sagemaker:AddTags',
-        ],
-        resources: [pipelineArn, executionsArn],
-      }),
-    );
-    build.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadTheGroup',
-        actions: ['sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages', 'sagemaker:DescribeModelPackage'],
-        resources: [groupArn, packagesArn],
-      }),
-    );
-    build.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'PassExecutionRole',
-        actions: ['iam:PassRole'],
-        resources: [exec.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-      }),
-    );
+    const { executions: executionsArn } = grantSageMakerPipelineUpsert(build, { ...group, pipelineName: names.sagemakerPipeline, executionRole: exec });
 
     const logGroup = new logs.LogGroup(this, 'BuildLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: shared.pipelineKey });
     this.project = new codebuild.PipelineProject(this, 'SMPipelineProject', {
