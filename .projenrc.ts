@@ -84,6 +84,8 @@ const pipelines = new SharedLibrary(root, {
     ...['client-sagemaker', 'client-s3', 'client-sts'].map((c) => `@aws-sdk/${c}@${VERSIONS.awsSdk}`),
     // The CLI renders a user's pipeline written in TypeScript: esbuild transpiles it in memory.
     `esbuild@${VERSIONS.esbuild}`,
+    // The promotion tool validates the stage files users own (config/<stage>.json).
+    `zod@${VERSIONS.zod}`,
   ],
   devDeps: [`aws-sdk-client-mock@${VERSIONS.sdkMock}`, `aws-sdk-client-mock-vitest@${VERSIONS.sdkMockVitest}`],
   workspaceDevDeps: [testUtils],
@@ -113,6 +115,8 @@ const apps = [
     description: 'Git-flow deployment groups: trains in a build account per branch, deploys the approved model to each environment, with gates',
     workspaceDeps: shared,
     workspaceDevDeps: [testUtils],
+    // The example build repository's test parses its buildspec.
+    devDeps: [`yaml@${VERSIONS.yaml}`],
   }),
   new MlopsApp(root, {
     name: 'batch-promotion',

@@ -15,6 +15,8 @@ export interface MlopsAppOptions {
   readonly workspaceDevDeps?: SharedLibrary[];
   /** Extra runtime dependencies (name@range). @default - none */
   readonly deps?: string[];
+  /** Extra dependencies only the tests use (name@range). @default - none */
+  readonly devDeps?: string[];
   /** CodeBuild compute type Seedfarmer runs the deployspec on. @default BUILD_GENERAL1_SMALL */
   readonly buildType?: string;
 }
@@ -56,7 +58,11 @@ export class MlopsApp extends awscdk.AwsCdkTypeScriptApp {
         ...(options.deps ?? []),
         ...options.workspaceDeps.map((l) => `${l.package.packageName}@0.0.0`),
       ],
-      devDeps: [`ts-node@${VERSIONS.tsNode}`, ...(options.workspaceDevDeps ?? []).map((l) => `${l.package.packageName}@0.0.0`)],
+      devDeps: [
+        `ts-node@${VERSIONS.tsNode}`,
+        ...(options.devDeps ?? []),
+        ...(options.workspaceDevDeps ?? []).map((l) => `${l.package.packageName}@0.0.0`),
+      ],
       tsconfig: { compilerOptions: { skipLibCheck: true } },
     });
     this.package.addField('private', true);

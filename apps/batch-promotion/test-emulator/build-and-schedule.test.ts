@@ -7,7 +7,8 @@ import { CreatePipelineCommand, SageMakerClient, StartPipelineExecutionCommand }
 import { DUMMY_ACCOUNTS, DUMMY_REGION, motoRequired, policyForMoto, rolePolicyFromTemplate, startMoto, type MotoServer } from '@sagemaker-mlops/test-utils';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promotionBundlePath, promotionSettings } from '../src/constructs/promotion-pipeline';
+import { promotionBundlePath } from '@sagemaker-mlops/pipelines';
+import { promotionSettings } from '../src/constructs/promotion-pipeline';
 import { prepareSeedCode } from '../src/seed';
 import { load, MULTI_ACCOUNT, synth } from '../test/fixtures';
 

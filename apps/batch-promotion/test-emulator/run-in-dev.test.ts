@@ -7,7 +7,7 @@ import { DescribePipelineCommand, SageMakerClient } from '@aws-sdk/client-sagema
 import { DUMMY_ACCOUNTS, DUMMY_REGION, motoRequired, policyForMoto, rolePolicyFromTemplate, startMoto, type MotoCredentials, type MotoServer } from '@sagemaker-mlops/test-utils';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promotionBundlePath } from '../src/constructs/promotion-pipeline';
+import { promotionBundlePath } from '@sagemaker-mlops/pipelines';
 import { MULTI_ACCOUNT, synth } from '../test/fixtures';
 
 const DEV = DUMMY_ACCOUNTS.tooling;

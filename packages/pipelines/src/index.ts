@@ -15,4 +15,4 @@ export { runClients, type RunClients } from './run/clients';
 export { pipelineRunMain } from './run/main';
 export { cliMain, CLI_USAGE } from './cli/cli';
 export { loadPipeline } from './cli/load';
-export { ML_ASSETS_DIR, pipelineRunBundlePath, seedUploads, type Upload } from './assets';
+export { ML_ASSETS_DIR, pipelineRunBundlePath, pipelinesBundlePath, promotionBundlePath, seedUploads, type PipelinesTool, type Upload } from './assets';

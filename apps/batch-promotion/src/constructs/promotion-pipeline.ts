@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
@@ -24,7 +22,7 @@ import {
   SecureBucket,
 } from '@sagemaker-mlops/constructs';
 import { DeadLetterQueue } from '@sagemaker-mlops/events';
-import { pipelineRunBundlePath } from '@sagemaker-mlops/pipelines';
+import { promotionBundlePath } from '@sagemaker-mlops/pipelines';
 import { Construct } from 'constructs';
 import { derivedNames, type BatchPromotionConfig, type StageSettings } from '../config';
 import { REPOSITORY_LAYOUT } from '../seed';
@@ -309,13 +307,6 @@ export class PromotionPipeline extends Construct {
 
 function pascal(stage: string): string {
   return stage === 'preprod' ? 'PreProd' : stage.charAt(0).toUpperCase() + stage.slice(1);
-}
-
-/** The folder of the bundled `pipeline-promotion` tool, next to `pipeline-run` in `@sagemaker-mlops/pipelines`. */
-export function promotionBundlePath(): string {
-  const folder = join(dirname(pipelineRunBundlePath()), 'pipeline-promotion');
-  if (!existsSync(join(folder, 'index.cjs'))) throw new Error(`Bundle ${folder}/index.cjs does not exist: run compile in packages/pipelines (npx projen compile)`);
-  return folder;
 }
 
 /** The Build step's settings (environment variable PROMOTION). */
