@@ -1,8 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { SSM_PARAMETERS } from '../src/config';
-import { prerequisites } from '../src/stacks/project-template-stack';
-import { ACCOUNTS, load, ofType, REQUIRED, synth, templates } from './fixtures';
+import { ACCOUNTS, ofType, REQUIRED, synth, templates } from './fixtures';
 
 describe('the module stack (dev account)', () => {
   const { stack } = synth();
@@ -108,12 +107,5 @@ describe('the module stack (dev account)', () => {
     const outputs = module.toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual(['LaunchRoleArn', 'PortfolioId', 'ProductId', 'ProductTemplateUrl', 'ProvisioningArtifactId', 'metadata'].sort());
     expect(JSON.stringify(outputs.ProductTemplateUrl.Value)).toMatch(/\.json/);
-  });
-
-  it('says what each account needs before the first project (reference bug 10), including the bootstrap trust', () => {
-    const lines = prerequisites(load(REQUIRED).config);
-    expect(lines).toHaveLength(3);
-    expect(lines[1]).toContain(`cdk bootstrap aws://${ACCOUNTS.preprod}/eu-west-1 --trust ${ACCOUNTS.dev}`);
-    expect(lines[2]).toContain(`cdk bootstrap aws://${ACCOUNTS.prod}/eu-west-1 --trust ${ACCOUNTS.dev}`);
   });
 });

@@ -38,13 +38,17 @@ const NO_GAPS = { unknownTypes: [], missingActions: {} };
  * mostly update paths (renames, description changes, ACLs, notifications, key enable/disable) and reads
  * CloudFormation makes on update or drift. Measured by the test below; to be granted in the launch role.
  */
+// Actions CloudFormation's handlers may call for these types that the launch role deliberately lacks: the product
+// template never uses the feature, and granting it would let a launch do more than the template needs.
 const KNOWN_LAUNCH_ROLE_GAPS: Record<string, readonly string[]> = {
+  // No repository triggers or renames in the template.
   'AWS::CodeCommit::Repository': ['codecommit:UpdateRepositoryName', 'codecommit:GetRepositoryTriggers', 'codecommit:PutRepositoryTriggers'],
-  'AWS::Events::Rule': ['events:ListTargetsByRule'],
-  'AWS::IAM::Role': ['iam:UpdateRoleDescription', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePermissionsBoundary'],
-  'AWS::KMS::Key': ['kms:EnableKey', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:UpdateKeyDescription'],
-  'AWS::S3::Bucket': ['s3:GetBucketAcl', 's3:PutBucketAcl', 's3:GetBucketNotification', 's3:PutBucketNotification'],
-  'AWS::SQS::Queue': ['sqs:GetQueueUrl'],
+  // No managed policies on project roles (attaching any would be an escalation path); boundaries are never removed.
+  'AWS::IAM::Role': ['iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePermissionsBoundary'],
+  // Keys are never disabled and rotation is never turned off.
+  'AWS::KMS::Key': ['kms:EnableKey', 'kms:DisableKey', 'kms:DisableKeyRotation'],
+  // ACLs are disabled (bucket owner enforced) and no bucket has event notifications.
+  'AWS::S3::Bucket': ['s3:PutBucketAcl', 's3:PutBucketNotification'],
 };
 
 describe('per-account prerequisites (issue 8 item 9)', () => {
@@ -113,7 +117,10 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
         const { unknownTypes, missingActions } = executionPolicyGaps(types, { Statement: statements });
         expect(unknownTypes).toEqual([]);
         // Only the known gaps, which a fix of the launch role may close (then shrink the list).
-        for (const [type, missing] of Object.entries(missingActions)) expect(KNOWN_LAUNCH_ROLE_GAPS[type] ?? [], type).toEqual(expect.arrayContaining(missing));
+        // Exactly the deliberate gaps: a new gap fails, and so does a stale entry of the list.
+        const sorted = (m: Record<string, readonly string[]>) => Object.fromEntries(Object.entries(m).map(([t, a]) => [t, [...a].sort()]));
+        const known = Object.fromEntries(Object.entries(KNOWN_LAUNCH_ROLE_GAPS).filter(([type]) => types.includes(type)));
+        expect(sorted(missingActions)).toEqual(sorted(known));
       }
     });
 

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -136,7 +136,6 @@ export class BatchPromotionStack extends Stack {
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
     new CfnOutput(this, 'metadata', { value: this.toJsonString(outputs) });
 
-    for (const line of prerequisites(config)) Annotations.of(this).addInfo(line);
   }
 
   /**
@@ -170,16 +169,4 @@ export class BatchPromotionStack extends Stack {
       );
     }
   }
-}
-
-/** One line per stage account saying what must exist there before the first promotion. */
-export function prerequisites(config: BatchPromotionConfig): string[] {
-  const qualifier = config.cdkBootstrapQualifier === 'hnb659fds' ? '' : ` --qualifier ${config.cdkBootstrapQualifier}`;
-  return config.stages.map(
-    (s) =>
-      `[${s.name}] account ${s.account} (${s.region}): run \`cdk bootstrap aws://${s.account}/${s.region} --trust ${config.account} ` +
-      `--cloudformation-execution-policies <policy allowing SageMaker pipelines and model package groups, IAM roles ${config.projectName}-${config.projectId}-*, KMS, S3, SQS, SNS, EventBridge, CloudWatch>${qualifier}\`; ` +
-      `put the training data at the stage file's InputDataUrl and the batch data at its BatchDataUrl (seeded: s3://${s.bucketName}/${s.sagemakerPipelineName}/data/), ` +
-      `after the first deployment created that bucket.`,
-  );
 }

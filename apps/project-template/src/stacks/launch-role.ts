@@ -93,6 +93,8 @@ export class LaunchRole extends Construct {
         's3:GetBucketPublicAccessBlock',
         's3:GetBucketOwnershipControls',
         's3:GetBucketLogging',
+        's3:GetBucketAcl',
+        's3:GetBucketNotification',
         's3:GetBucketTagging',
         's3:GetBucketLocation',
         's3:PutBucketPolicy',
@@ -121,6 +123,7 @@ export class LaunchRole extends Construct {
         'kms:PutKeyPolicy',
         'kms:GetKeyRotationStatus',
         'kms:EnableKeyRotation',
+        'kms:UpdateKeyDescription',
         'kms:ScheduleKeyDeletion',
         'kms:TagResource',
         'kms:UntagResource',
@@ -179,6 +182,7 @@ export class LaunchRole extends Construct {
         'iam:GetRole',
         'iam:DeleteRole',
         'iam:UpdateRole',
+        'iam:UpdateRoleDescription',
         'iam:UpdateAssumeRolePolicy',
         'iam:PutRolePolicy',
         'iam:GetRolePolicy',
@@ -262,6 +266,7 @@ export class LaunchRole extends Construct {
       'ProjectRules',
       [
         'events:PutRule',
+        'events:ListTargetsByRule',
         'events:DeleteRule',
         'events:DescribeRule',
         'events:EnableRule',
@@ -277,7 +282,7 @@ export class LaunchRole extends Construct {
     );
     allow(
       'ProjectQueues',
-      ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue', 'sqs:ListQueueTags'],
+      ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue', 'sqs:ListQueueTags'],
       [stack.formatArn({ service: 'sqs', resource: `${SC_PREFIX}*`, arnFormat: ArnFormat.NO_RESOURCE_NAME })],
       'CloudFormation names the dead-letter queue after the provisioned product stack.',
     );

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, StackProps, Tags, Token } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
@@ -121,27 +121,5 @@ export class ProjectTemplateStack extends Stack {
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
     new CfnOutput(this, 'metadata', { value: this.toJsonString(outputs) });
 
-    for (const line of prerequisites(config)) Annotations.of(this).addInfo(line);
   }
-}
-
-/** What must exist in each account before the first project is created (printed at synth, listed in the README). */
-export function prerequisites(config: ProjectTemplateConfig): string[] {
-  const qualifier = config.cdkBootstrapQualifier === 'hnb659fds' ? '' : ` --qualifier ${config.cdkBootstrapQualifier}`;
-  const policy = '--cloudformation-execution-policies <policy allowing SageMaker models/endpoints/endpoint configs, IAM roles, KMS keys, S3 buckets, CloudWatch alarms, Application Auto Scaling>';
-  const lines = [
-    `[dev] account ${config.account} (${config.region}): CDK-bootstrapped in ${config.deploymentRegion}${qualifier ? ` with${qualifier}` : ''} (the deploy pipeline deploys dev with its deploy and cfn-exec roles); ` +
-      `SageMaker Studio's execution role ARN in SSM ${LEAD_ROLE_PARAMETER}${config.portfolioPrincipalArns ? ' (not needed: portfolio_principal_arns is set)' : ''}; ` +
-      'in Studio, "Enable SageMaker project templates" for the domain and its users.',
-  ];
-  for (const [stage, account] of [['preprod', config.preprodAccount], ['prod', config.prodAccount]] as const) {
-    lines.push(
-      `[${stage}] account ${account} (${config.deploymentRegion}): run \`cdk bootstrap aws://${account}/${config.deploymentRegion} --trust ${config.account} ${policy}${qualifier}\`; ` +
-        `each project then grants it read-only access plus CreateModel on its model package group, read access to its artifact bucket and key, and image pulls from its repository.`,
-    );
-  }
-  if (config.repository.type === 'codeconnections') {
-    lines.push(`[git] the connection ${config.repository.connectionArn} must be AVAILABLE; create both repositories of a project and push the seed code (SSM ${SSM_PARAMETERS.buildSeed}, ${SSM_PARAMETERS.deploySeed}) before creating it.`);
-  }
-  return lines;
 }
