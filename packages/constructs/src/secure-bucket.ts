@@ -63,10 +63,14 @@ const NO_EVENT_NOTIFICATIONS =
  * delete unless told otherwise. It passes the AWS Control Tower proactive controls for S3 except Object Lock and
  * event notifications, which it acknowledges with the reason.
  *
- * Access logs are delivered under a bucket policy for `logging.s3.amazonaws.com`, not an ACL: the app needs
- * the feature flag `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy` (set in every app's cdk.json), without
- * which CDK refuses to log into a bucket whose ACLs are disabled.
+ * Access logs are delivered under a bucket policy for `logging.s3.amazonaws.com`, not an ACL. CDK does so only
+ * under the feature flag `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy`, and without it refuses to log into a
+ * bucket whose ACLs are disabled: the construct sets that flag for its own subtree, so it works in any app
+ * (a consumer's cdk.json need not carry it).
  */
+/** The CDK feature flag that makes S3 deliver access logs under a bucket policy instead of an ACL. */
+const SERVER_ACCESS_LOGS_USE_BUCKET_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';
+
 export class SecureBucket extends Construct {
   public readonly bucket: s3.Bucket;
   /** The access-log bucket this construct created, if it created one. */
@@ -74,6 +78,8 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps = {}) {
     super(scope, id);
+    // Before any child exists (setContext refuses otherwise); CDK reads flags up the tree from each bucket.
+    this.node.setContext(SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const retain = props.retainOnDelete ?? true;
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -125,5 +125,22 @@ describe('SecureBucket', () => {
       LoggingConfiguration: { DestinationBucketName: 'central-access-logs', LogFilePrefix: 'access-logs/' },
     });
     expectNoGuardFindings(app);
+  });
+});
+
+describe('SecureBucket in an app without our feature flags (a consumer of the npm package)', () => {
+  it('delivers access logs under a bucket policy, not an ACL, without the app setting serverAccessLogsUseBucketPolicy', () => {
+    // A plain App has none of the flags of our cdk.json; without the construct's own flag CDK throws here
+    // ("Cannot enable log delivery to this bucket because the bucket's ACL has been set and can't be changed").
+    const stack = new Stack(new App(), 'Consumer', { env: dummyEnv('tooling') });
+    new SecureBucket(stack, 'Data');
+    const template = Template.fromStack(stack);
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
+      expect(bucket.Properties.AccessControl).toBeUndefined();
+      expect(bucket.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    }
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' })]) },
+    });
   });
 });
