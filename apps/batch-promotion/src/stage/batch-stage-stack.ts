@@ -9,6 +9,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { acknowledgeControl, acknowledgeGrantWildcards, EncryptionKey, nagNotation, SecureBucket } from '@sagemaker-mlops/constructs';
+import { STAGE_PIPELINE_PARAMETERS } from '@sagemaker-mlops/pipelines';
 import { Construct } from 'constructs';
 import { pipelineExecutionStatements, type ReasonedStatement } from './execution-policy';
 
@@ -16,16 +17,8 @@ import { pipelineExecutionStatements, type ReasonedStatement } from './execution
  * The stage parameters of the batch-inference pipeline: the keys of a stage file (`config/<stage>.json`) that the
  * schedule passes to every execution, in the seed's order. `ScheduleExpressionforPipeline` is the schedule itself.
  */
-export const PIPELINE_STAGE_PARAMETERS = [
-  'ProcessingInstanceCount',
-  'ProcessingInstanceType',
-  'TrainingInstanceCount',
-  'InferenceInstanceCount',
-  'InferenceInstanceType',
-  'MseThreshold',
-  'InputDataUrl',
-  'BatchDataUrl',
-] as const;
+// One list with the Build tool's stage-file schema, so the schedule passes exactly what the stage files hold.
+export const PIPELINE_STAGE_PARAMETERS = STAGE_PIPELINE_PARAMETERS;
 export type PipelineStageParameter = (typeof PIPELINE_STAGE_PARAMETERS)[number];
 
 /** The SageMaker pipeline metrics namespace ("Amazon SageMaker Pipelines metrics", Monitor SageMaker AI with CloudWatch). */
