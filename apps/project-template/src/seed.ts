@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,31 +23,56 @@ export type SeedApp = keyof typeof SEED_LIBRARIES;
 const packed = new Map<string, string>();
 
 /**
- * The tarball of one library: from the staged module's `vendor/` folder when there is one (Seedfarmer, see
- * tools/src/seedfarmer/stage.ts), else packed from the workspace once per process (development, tests).
+ * Where packed workspace libraries are kept, shared by every process of this machine (test workers, synths):
+ * `<library>-<sha256 of the tarball>.tgz`, each written whole by an atomic rename.
+ */
+export const TARBALL_CACHE_DIR = join(tmpdir(), 'sagemaker-mlops-seed-tarballs');
+
+/**
+ * The tarball of one library: packed from the workspace in a development checkout (tests, local synths), else
+ * from the staged module's `vendor/` folder (Seedfarmer, see tools/src/seedfarmer/stage.ts).
+ *
+ * The workspace wins when it is there: the Seedfarmer staging rewrites `vendor/` of this folder while the
+ * modules synthesize, so a checkout must never read it. Packing is safe when several processes pack the
+ * same library at once: each packs into a folder of its own, and the tarball reaches the shared cache by
+ * `rename`, which replaces the name atomically (POSIX rename(2)); a reader sees a complete file or none.
+ * npm pack is reproducible, so concurrent packs of the same sources produce the same name and bytes.
  */
 export function libraryTarball(library: string): string {
   const cached = packed.get(library);
   if (cached) return cached;
-  const vendor = join(MODULE_DIR, 'vendor');
-  const staged = existsSync(vendor) ? readdirSync(vendor).find((f) => f.startsWith(`sagemaker-mlops-${library}-`) && f.endsWith('.tgz')) : undefined;
+  const dir = join(PACKAGES_DIR, library);
   let file: string;
-  if (staged) {
-    file = join(vendor, staged);
+  if (existsSync(join(dir, 'package.json'))) {
+    if (!existsSync(join(dir, 'lib'))) throw new Error(`@sagemaker-mlops/${library} is not compiled (no ${join(dir, 'lib')}): run "npx nx run-many -t compile" first`);
+    file = packIntoCache(library, dir);
   } else {
-    const dir = join(PACKAGES_DIR, library);
-    if (!existsSync(join(dir, 'lib'))) {
-      throw new Error(`@sagemaker-mlops/${library} is neither staged in ${vendor} nor compiled in ${dir}: run "npx nx run-many -t compile" first`);
-    }
-    const out = mkdtempSync(join(tmpdir(), `seed-${library}-`));
-    const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-      .trim()
-      .split('\n')
-      .pop()!;
-    file = join(out, name);
+    const vendor = join(MODULE_DIR, 'vendor');
+    const staged = existsSync(vendor) ? readdirSync(vendor).find((f) => f.startsWith(`sagemaker-mlops-${library}-`) && f.endsWith('.tgz')) : undefined;
+    if (!staged) throw new Error(`@sagemaker-mlops/${library} is neither in the workspace (${dir}) nor staged in ${vendor}: stage the module first`);
+    file = join(vendor, staged);
   }
   packed.set(library, file);
   return file;
+}
+
+function packIntoCache(library: string, dir: string): string {
+  mkdirSync(TARBALL_CACHE_DIR, { recursive: true });
+  // A private folder on the cache's file system: rename(2) is atomic only within one file system.
+  const scratch = mkdtempSync(join(TARBALL_CACHE_DIR, `.pack-${library}-`));
+  try {
+    const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      .trim()
+      .split('\n')
+      .pop()!;
+    const tarball = join(scratch, name);
+    const digest = createHash('sha256').update(readFileSync(tarball)).digest('hex');
+    const file = join(TARBALL_CACHE_DIR, `${library}-${digest}.tgz`);
+    renameSync(tarball, file);
+    return file;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /**
