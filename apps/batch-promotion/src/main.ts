@@ -1,7 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { exitOnConfigError, loadModuleConfig, printPrerequisites } from '@sagemaker-mlops/config';
-import { failOnEveryViolation } from '@sagemaker-mlops/constructs';
+import { controlTowerValidator } from '@sagemaker-mlops/constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { batchPromotionPrerequisites, buildBatchPromotionApp } from './app';
 import { batchPromotionParameters, resolveBatchPromotionConfig } from './config';
@@ -16,5 +15,5 @@ exitOnConfigError(() => {
   printPrerequisites(batchPromotionPrerequisites(module, config));
 });
 // AWS Control Tower proactive controls: landing zones that enable them refuse non-compliant stacks at deploy time.
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app), failOnEveryViolation(new CfnGuardValidator()));
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), controlTowerValidator());
 app.synth();

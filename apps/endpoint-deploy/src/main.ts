@@ -1,7 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { exitOnConfigError, loadModuleConfig, printPrerequisites } from '@sagemaker-mlops/config';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { failOnEveryViolation } from '@sagemaker-mlops/constructs';
+import { controlTowerValidator } from '@sagemaker-mlops/constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildEndpointDeployApp, endpointDeployPrerequisites } from './app';
 import { endpointDeployParameters, resolveEndpointDeployConfig } from './config';
@@ -15,7 +14,7 @@ exitOnConfigError(() => {
   buildEndpointDeployApp(app, module, config);
   printPrerequisites(endpointDeployPrerequisites(module, config));
 });
-// AWS Control Tower proactive controls (every bundled rule): landing zones that enable them refuse
-// non-compliant stacks at deploy time, so the synth refuses them first.
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app), failOnEveryViolation(new CfnGuardValidator()));
+// AWS Control Tower proactive controls (every bundled rule that names a resource type of the templates):
+// landing zones that enable them refuse non-compliant stacks at deploy time, so the synth refuses them first.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), controlTowerValidator());
 app.synth();

@@ -1,4 +1,5 @@
 export * from './bundled-tool';
+export * from './control-tower';
 export * from './encryption-key';
 export * from './model-registry-access';
 export * from './endpoint';
