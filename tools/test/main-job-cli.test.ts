@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { endLine, loadEnvFile, parseMainJobArgs, startLine, UsageError, USAGE, type ModuleResult } from '../src/main-job/cli';
+import { endLine, formatPrerequisiteBlocks, loadEnvFile, parseMainJobArgs, startLine, UsageError, USAGE, type ModuleResult } from '../src/main-job/cli';
+import { extractPrerequisites } from '../src/main-job/synth';
 import { loadDeployment } from '../src/main-job/deployment';
 import { REPO_ROOT } from '../src/workspace';
 
@@ -111,5 +112,29 @@ describe('main job progress', () => {
     expect(cli.stderr).toContain('--parallel must be a positive integer, got "two"');
     expect(cli.stderr).toContain('--help');
     expect(cli.stdout).toBe('');
+  });
+});
+
+describe('main job prerequisites', () => {
+  const block = [
+    'Prerequisites of promote module mlops-example-x, once per account and region before the first deploy:',
+    '',
+    'account 308164297531, eu-west-1: target',
+    '  1. aws iam create-policy --policy-name p --policy-document file://docs/bootstrap/module-execution-policy.json',
+    '  2. cdk bootstrap aws://308164297531/eu-west-1 --cloudformation-execution-policies arn',
+  ].join('\n');
+
+  it('takes the block the app printed to stderr, without what comes before or after it', () => {
+    const stderr = `[Warning] something CDK said\n\n${block}\n\nValidation Report\nsomething else\n`;
+    expect(extractPrerequisites(stderr)).toBe(block);
+    expect(extractPrerequisites('no block here\n')).toBeUndefined();
+  });
+
+  it('prints one block per module that has one, after the table', () => {
+    const result = (prerequisites?: string) => ({ prerequisites }) as ModuleResult;
+    expect(formatPrerequisiteBlocks([result(block), result(undefined), result(block.replace('mlops-example-x', 'mlops-example-y'))])).toBe(
+      `\n${block}\n\n${block.replace('mlops-example-x', 'mlops-example-y')}\n`,
+    );
+    expect(formatPrerequisiteBlocks([result(undefined)])).toBe('');
   });
 });

@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { acceptedSummary, cfnLintCell, describeCfnLintFailures, lintModuleAssemblies, lintModuleAssembly, type CfnLintResult } from '../cfn-lint';
-import { stageModule } from '../seedfarmer/stage';
+import { stageModules } from '../seedfarmer/stage';
 import { REPO_ROOT } from '../workspace';
 import { loadDeployment, ModuleRun } from './deployment';
 import { readEnvFile } from './env-file';
@@ -116,8 +115,14 @@ async function main(argv: string[]) {
   const env = loadEnvFile(options.envFile);
   const { runs } = loadDeployment({ deploymentPath: options.deploymentPath, env });
   const apps = [...new Set(runs.map((r) => r.appDir))];
-  compileApps(apps, options.parallel);
-  for (const appDir of apps) stageModule(appDir);
+  // `npm run synth` compiled the workspace before this runs (one tsc process: the root's synth task).
+  // The Seedfarmer staging (vendor/ of each app) runs while the modules synthesize: they read the
+  // workspace, not vendor/.
+  const stagingStarted = process.hrtime.bigint();
+  const staging = stageModules(apps).then(
+    () => ({ ok: true as const, seconds: Number(process.hrtime.bigint() - stagingStarted) / 1e9 }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 
   process.stdout.write(`${runs.length} modules, ${options.parallel} at a time\n`);
   const synthesized = await runPool(runs, options.parallel, async (run) => {
@@ -127,8 +132,12 @@ async function main(argv: string[]) {
     return result;
   });
   const results = await lintAll(synthesized);
+  const staged = await staging;
+  process.stdout.write(staged.ok ? `staged ${apps.length} apps for Seedfarmer (vendor/) in ${staged.seconds.toFixed(1)} s\n` : '');
   process.stdout.write('\n');
   printTable(results);
+  printPrerequisiteBlocks(results);
+  if (!staged.ok) process.stderr.write(`\n--- Seedfarmer staging (vendor/) failed ---\n${staged.error instanceof Error ? staged.error.message : String(staged.error)}\n`);
   const failed = results.filter((r) => !r.ok);
   for (const f of failed) {
     process.stderr.write(`\n--- ${f.run.moduleName} (apps/${f.run.app}) failed ---\n${f.output.trim()}\n`);
@@ -138,21 +147,7 @@ async function main(argv: string[]) {
     const detail = f.cfnLintError ?? describeCfnLintFailures(f.cfnLint!, f.outdir);
     process.stderr.write(`\n--- ${f.run.moduleName} (apps/${f.run.app}): cfn-lint (${f.cfnLint?.regions.join(', ') ?? ''}) ---\n${detail}\n`);
   }
-  if (failed.length || lintFailed.length) process.exit(1);
-}
-
-/**
- * Compiles the apps of the deployment, and the libraries they use, through nx: cached when nothing changed,
- * and never an app the deployment does not synthesize. Each app's cdk.json runs its compiled lib/main.js.
- */
-export function compileApps(appDirs: string[], parallel: number): void {
-  const projects = appDirs.map((dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name as string);
-  const nx = spawnSync(
-    'npx',
-    ['nx', 'run-many', '-t', 'compile', `--projects=${projects.join(',')}`, `--parallel=${parallel}`, '--output-style=stream'],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  if (nx.status !== 0) throw new Error(`compiling ${projects.join(', ')} failed (nx exit ${nx.status})`);
+  if (failed.length || lintFailed.length || !staged.ok) process.exit(1);
 }
 
 /**
@@ -244,6 +239,19 @@ export function formatTable(results: ModuleResult[]): string {
 
 function resultCell(r: ModuleResult): string {
   return !r.ok ? 'FAILED' : lintFails(r) ? 'FAILED (cfn-lint)' : `ok (${relative(REPO_ROOT, r.outdir)})`;
+}
+
+/**
+ * What each module needs in its accounts before its first deploy, as its app printed it (the same block
+ * `cdk synth` and Seedfarmer show), once per module after the table.
+ */
+export function formatPrerequisiteBlocks(results: readonly SynthResult[]): string {
+  const blocks = results.filter((r) => r.prerequisites).map((r) => r.prerequisites!);
+  return blocks.length ? `\n${blocks.join('\n\n')}\n` : '';
+}
+
+function printPrerequisiteBlocks(results: readonly SynthResult[]) {
+  process.stdout.write(formatPrerequisiteBlocks(results));
 }
 
 function printTable(results: ModuleResult[]) {

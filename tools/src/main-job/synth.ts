@@ -17,8 +17,10 @@ export interface SynthResult {
    */
   readonly guard?: PolicyCounts;
   readonly seconds: number;
-  /** The app's own output when it failed. */
+  /** The app's own output (stdout and stderr, interleaved): printed when it failed. */
   readonly output: string;
+  /** The per-account prerequisites block the app printed (`printPrerequisites`), if any. */
+  readonly prerequisites?: string;
 }
 
 /** Variables of the calling shell that would leak into a module and make it differ from Seedfarmer's CodeBuild. */
@@ -40,18 +42,36 @@ export async function synthModule(run: ModuleRun, outdir: string): Promise<Synth
     CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context ?? {}),
   });
 
-  const output = await new Promise<{ code: number | null; text: string }>((resolvePromise) => {
+  const output = await new Promise<{ code: number | null; text: string; stderr: string }>((resolvePromise) => {
     const child = spawn(cdkJson.app, { cwd: run.appDir, env, shell: true });
     let text = '';
+    let stderr = '';
     child.stdout.on('data', (d) => (text += d));
-    child.stderr.on('data', (d) => (text += d));
-    child.on('close', (code) => resolvePromise({ code, text }));
+    child.stderr.on('data', (d) => {
+      text += d;
+      stderr += d;
+    });
+    child.on('close', (code) => resolvePromise({ code, text, stderr }));
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const ok = output.code === 0 && existsSync(join(outdir, 'manifest.json'));
   const { stacks, resources } = ok ? readAssembly(outdir) : { stacks: [], resources: 0 };
   const counts = policyCounts(outdir);
-  return { run, ok, outdir, stacks, resources, nagFindings: counts.nag.unacknowledged, guard: counts.guard, seconds, output: output.text };
+  const prerequisites = extractPrerequisites(output.stderr);
+  return { run, ok, outdir, stacks, resources, nagFindings: counts.nag.unacknowledged, guard: counts.guard, seconds, output: output.text, prerequisites };
+}
+
+/**
+ * The block `printPrerequisites` (@sagemaker-mlops/config) writes to stderr: its `Prerequisites of ...`
+ * heading, then blank lines, `account ...` lines and indented steps, up to the first other line.
+ */
+export function extractPrerequisites(stderr: string): string | undefined {
+  const lines = stderr.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('Prerequisites of '));
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < lines.length && (lines[end] === '' || lines[end].startsWith('account ') || lines[end].startsWith('  '))) end++;
+  return lines.slice(start, end).join('\n').trimEnd();
 }
 
 function readAssembly(outdir: string): { stacks: string[]; resources: number } {

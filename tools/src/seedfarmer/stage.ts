@@ -1,12 +1,18 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, runtimeWorkspaceDeps } from '../workspace';
+import { promisify } from 'node:util';
+import { REPO_ROOT, runtimeWorkspaceDeps, type WorkspacePackage } from '../workspace';
 
 /** The manifest and lockfile the deployspec installs the module from (`npm ci`). */
 export const MODULE_MANIFEST = 'vendor/package.json';
 export const MODULE_LOCKFILE = 'vendor/package-lock.json';
+/** What the lockfile was resolved from: the manifest and the tarballs' digests (reused when unchanged). */
+const STAGE_KEY = 'vendor/.stage-key';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * Stages an app as a self-contained Seedfarmer module, in `<app>/vendor/`:
@@ -18,27 +24,144 @@ export const MODULE_LOCKFILE = 'vendor/package-lock.json';
  * @returns the tarball file names
  */
 export function stageModule(appDir: string, root = REPO_ROOT): string[] {
-  const vendor = join(appDir, 'vendor');
-  rmSync(vendor, { recursive: true, force: true });
-  mkdirSync(vendor, { recursive: true });
-  const tarballs = new Map<string, string>();
-  for (const pkg of runtimeWorkspaceDeps(appDir, root)) {
+  const packed = packLibraries(runtimeWorkspaceDeps(appDir, root));
+  try {
+    const staged = prepareVendor(appDir, packed.dir, packed.tarballs);
+    if (staged.resolve) {
+      execFileSync('npm', LOCK_ARGS, { cwd: staged.resolve.scratch, stdio: ['ignore', 'ignore', 'pipe'] });
+      staged.resolve.finish();
+    }
+    return [...staged.tarballs.values()].sort();
+  } finally {
+    rmSync(packed.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `stageModule` for several apps, as the main job needs it: every library packed once (one `npm pack`
+ * for all of them), and the apps' lockfiles resolved concurrently, without blocking the event loop, so
+ * the staging runs while the modules synthesize (the synths read the workspace, never vendor/).
+ * A lockfile is reused when its app's manifest and tarballs are unchanged since it was resolved.
+ *
+ * @returns the tarball file names of each app
+ */
+export async function stageModules(appDirs: readonly string[], root = REPO_ROOT): Promise<Map<string, string[]>> {
+  const deps = new Map(appDirs.map((app) => [app, runtimeWorkspaceDeps(app, root)]));
+  const libraries = [...new Map([...deps.values()].flat().map((p) => [p.name, p])).values()];
+  const packed = await packLibrariesAsync(libraries);
+  try {
+    const staged = appDirs.map((app) => {
+      const tarballs = new Map(deps.get(app)!.map((p) => [p.name, packed.tarballs.get(p.name)!]));
+      return [app, prepareVendor(app, packed.dir, tarballs)] as const;
+    });
+    await Promise.all(
+      staged.map(async ([, s]) => {
+        if (!s.resolve) return;
+        await execFileAsync('npm', LOCK_ARGS, { cwd: s.resolve.scratch });
+        s.resolve.finish();
+      }),
+    );
+    return new Map(staged.map(([app, s]) => [app, [...s.tarballs.values()].sort()]));
+  } finally {
+    rmSync(packed.dir, { recursive: true, force: true });
+  }
+}
+
+/** Resolves the install tree from the manifest and tarballs alone, as `npm ci` will install it. */
+const LOCK_ARGS = ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'];
+
+interface Packed {
+  /** A temporary folder holding the tarballs. */
+  readonly dir: string;
+  /** Tarball file name by package name. */
+  readonly tarballs: Map<string, string>;
+}
+
+function checkCompiled(pkgs: readonly WorkspacePackage[]) {
+  for (const pkg of pkgs) {
     if (!existsSync(join(pkg.dir, 'lib'))) {
       throw new Error(`${pkg.name} is not compiled (no ${join(pkg.dir, 'lib')}): run "npx nx run-many -t compile" first`);
     }
-    const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', vendor], {
-      cwd: pkg.dir,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    tarballs.set(pkg.name, packed.trim().split('\n').pop()!);
   }
-  lockModule(appDir, vendor, tarballs);
-  return [...tarballs.values()].sort();
 }
 
-/** Resolves the module's install once, outside the workspace, into vendor/package.json + package-lock.json. */
-function lockModule(appDir: string, vendor: string, tarballs: Map<string, string>) {
+function packArgs(pkgs: readonly WorkspacePackage[], dir: string) {
+  return ['pack', '--silent', '--pack-destination', dir, ...pkgs.map((p) => p.dir)];
+}
+
+function packed(pkgs: readonly WorkspacePackage[], dir: string, stdout: string): Packed {
+  // npm pack prints one file name per package, in the order given.
+  const files = stdout.trim().split('\n').filter(Boolean);
+  if (files.length !== pkgs.length) throw new Error(`npm pack printed ${files.length} tarballs for ${pkgs.length} packages:\n${stdout}`);
+  return { dir, tarballs: new Map(pkgs.map((p, i) => [p.name, files[i]])) };
+}
+
+function packLibraries(pkgs: readonly WorkspacePackage[]): Packed {
+  checkCompiled(pkgs);
+  const dir = mkdtempSync(join(tmpdir(), 'stage-pack-'));
+  if (pkgs.length === 0) return { dir, tarballs: new Map() };
+  return packed(pkgs, dir, execFileSync('npm', packArgs(pkgs, dir), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+async function packLibrariesAsync(pkgs: readonly WorkspacePackage[]): Promise<Packed> {
+  checkCompiled(pkgs);
+  const dir = mkdtempSync(join(tmpdir(), 'stage-pack-'));
+  if (pkgs.length === 0) return { dir, tarballs: new Map() };
+  return packed(pkgs, dir, (await execFileAsync('npm', packArgs(pkgs, dir), { encoding: 'utf8' })).stdout);
+}
+
+interface Prepared {
+  readonly tarballs: Map<string, string>;
+  /** The lockfile still to resolve (in `scratch`), and `finish` to copy it into vendor/; absent when reused. */
+  readonly resolve?: { readonly scratch: string; finish(): void };
+}
+
+/**
+ * Writes `<app>/vendor/`: the tarballs and the module manifest. The lockfile of the previous staging is
+ * kept when the manifest and every tarball are byte for byte the same (npm pack is reproducible);
+ * otherwise a scratch folder outside the workspace is prepared for `npm install --package-lock-only`.
+ */
+function prepareVendor(appDir: string, packDir: string, tarballs: Map<string, string>): Prepared {
+  const vendor = join(appDir, 'vendor');
+  const manifest = moduleManifest(appDir, tarballs);
+  const hash = createHash('sha256').update(manifest);
+  for (const [name, file] of [...tarballs].sort()) hash.update(`${name}\0${file}\0`).update(readFileSync(join(packDir, file)));
+  const key = hash.digest('hex');
+  const previous = existsSync(join(appDir, STAGE_KEY)) && existsSync(join(appDir, MODULE_LOCKFILE));
+  const reusable = previous && readFileSync(join(appDir, STAGE_KEY), 'utf8') === key ? readFileSync(join(appDir, MODULE_LOCKFILE)) : undefined;
+
+  rmSync(vendor, { recursive: true, force: true });
+  mkdirSync(vendor, { recursive: true });
+  for (const file of tarballs.values()) copyFileSync(join(packDir, file), join(vendor, file));
+  writeFileSync(join(appDir, MODULE_MANIFEST), manifest);
+  if (reusable) {
+    writeFileSync(join(appDir, MODULE_LOCKFILE), reusable);
+    writeFileSync(join(appDir, STAGE_KEY), key);
+    return { tarballs };
+  }
+
+  const scratch = mkdtempSync(join(tmpdir(), 'stage-module-'));
+  mkdirSync(join(scratch, 'vendor'));
+  for (const file of tarballs.values()) copyFileSync(join(packDir, file), join(scratch, 'vendor', file));
+  writeFileSync(join(scratch, 'package.json'), manifest);
+  return {
+    tarballs,
+    resolve: {
+      scratch,
+      finish() {
+        try {
+          copyFileSync(join(scratch, 'package-lock.json'), join(appDir, MODULE_LOCKFILE));
+          writeFileSync(join(appDir, STAGE_KEY), key);
+        } finally {
+          rmSync(scratch, { recursive: true, force: true });
+        }
+      },
+    },
+  };
+}
+
+/** The module's package.json: no dev dependencies, workspace libraries pointing at their tarballs. */
+function moduleManifest(appDir: string, tarballs: Map<string, string>): string {
   const manifest = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8'));
   delete manifest.devDependencies;
   delete manifest.scripts;
@@ -48,19 +171,5 @@ function lockModule(appDir: string, vendor: string, tarballs: Map<string, string
   }
   // Workspace libraries that only other libraries depend on are pinned to their tarballs too.
   manifest.overrides = Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:vendor/${file}`]));
-
-  const scratch = mkdtempSync(join(tmpdir(), 'stage-module-'));
-  try {
-    mkdirSync(join(scratch, 'vendor'));
-    for (const file of tarballs.values()) copyFileSync(join(vendor, file), join(scratch, 'vendor', file));
-    writeFileSync(join(scratch, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
-      cwd: scratch,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    copyFileSync(join(scratch, 'package.json'), join(appDir, MODULE_MANIFEST));
-    copyFileSync(join(scratch, 'package-lock.json'), join(appDir, MODULE_LOCKFILE));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  return `${JSON.stringify(manifest, null, 2)}\n`;
 }
