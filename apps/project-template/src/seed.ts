@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -78,7 +78,8 @@ function packIntoCache(library: string, dir: string): string {
 /**
  * Writes the seed code of one repository into `outDir` (a fresh temporary folder unless given): the module's
  * `seed-code/<app>-app/` folder plus `vendor/sagemaker-mlops-<library>.tgz` for each library it uses, which
- * its package.json names, so `npm install` works in CodeBuild right after the project is created.
+ * its package.json names, and the `package-lock.json` resolved from them, so `npm ci` works in CodeBuild right
+ * after the project is created.
  */
 export function prepareSeedCode(app: SeedApp, outDir?: string, seedDir: string = SEED_CODE_DIR): string {
   const source = join(seedDir, `${app}-app`);
@@ -90,7 +91,63 @@ export function prepareSeedCode(app: SeedApp, outDir?: string, seedDir: string =
   cpSync(source, dir, { recursive: true, filter: (path) => !/[\\/](node_modules|cdk\.out|vendor)([\\/]|$)/.test(path.slice(source.length)) });
   mkdirSync(join(dir, 'vendor'), { recursive: true });
   for (const library of SEED_LIBRARIES[app]) copyFileSync(libraryTarball(library), join(dir, 'vendor', `sagemaker-mlops-${library}.tgz`));
+  copyFileSync(seedLockfile(app, dir), join(dir, SEED_LOCKFILE));
   return dir;
+}
+
+/** The lockfile each seed ships: its Build runs `npm ci`, so every project installs the tree tested here. */
+export const SEED_LOCKFILE = 'package-lock.json';
+
+/**
+ * A starting lockfile for a seed's resolution: every registry package of this repository's own lockfile (the
+ * workspace root's in a checkout, the staged module's `vendor/package-lock.json` in Seedfarmer). npm keeps a
+ * locked version that satisfies the seed's range and prunes the rest, so the seed installs the versions this
+ * repository was tested with (not whatever the registry has newest), and a warm npm cache serves them.
+ * The workspace's own libraries are left out: the seed resolves them from its vendored tarballs.
+ */
+function pinnedVersions(name: string): object | undefined {
+  const source = [join(MODULE_DIR, '..', '..', 'package-lock.json'), join(MODULE_DIR, 'vendor', 'package-lock.json')].find((f) => existsSync(f));
+  if (!source) return undefined;
+  const lock = JSON.parse(readFileSync(source, 'utf8')) as { packages?: Record<string, { link?: boolean; resolved?: string }> };
+  const packages = Object.entries(lock.packages ?? {}).filter(
+    ([path, entry]) => path.startsWith('node_modules/') && !path.includes('@sagemaker-mlops/') && !entry.link && !entry.resolved?.startsWith('file:'),
+  );
+  return { name, lockfileVersion: 3, requires: true, packages: { '': { name }, ...Object.fromEntries(packages) } };
+}
+
+/**
+ * The lockfile of a prepared seed folder (package.json + vendor/*.tgz), resolved like the Seedfarmer staging
+ * resolves a module's (tools/src/seedfarmer/stage.ts): `npm install --package-lock-only --ignore-scripts` in
+ * a scratch folder outside the workspace, so npm neither installs anything nor sees the monorepo's
+ * workspaces. Cached by the digest of the manifest and the tarballs, and published by rename (see
+ * libraryTarball): the same inputs resolve once per machine, and a concurrent reader never sees half a file.
+ */
+function seedLockfile(app: SeedApp, dir: string): string {
+  const manifest = readFileSync(join(dir, 'package.json'));
+  const tarballs = SEED_LIBRARIES[app].map((library) => `sagemaker-mlops-${library}.tgz`);
+  const pinned = pinnedVersions(JSON.parse(manifest.toString('utf8')).name);
+  const hash = createHash('sha256').update(manifest).update(JSON.stringify(pinned ?? null));
+  for (const file of tarballs) hash.update(`\0${file}\0`).update(readFileSync(join(dir, 'vendor', file)));
+  const cached = join(TARBALL_CACHE_DIR, `lock-${app}-${hash.digest('hex')}.json`);
+  if (existsSync(cached)) return cached;
+
+  mkdirSync(TARBALL_CACHE_DIR, { recursive: true });
+  const scratch = mkdtempSync(join(TARBALL_CACHE_DIR, `.lock-${app}-`));
+  try {
+    mkdirSync(join(scratch, 'vendor'));
+    for (const file of tarballs) copyFileSync(join(dir, 'vendor', file), join(scratch, 'vendor', file));
+    copyFileSync(join(dir, 'package.json'), join(scratch, 'package.json'));
+    if (pinned) writeFileSync(join(scratch, SEED_LOCKFILE), JSON.stringify(pinned));
+    // --prefer-offline: the registry's metadata from npm's cache when it has it (tests, repeated synths).
+    execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: scratch,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    renameSync(join(scratch, SEED_LOCKFILE), cached);
+    return cached;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** The package.json of a seed app, parsed. */

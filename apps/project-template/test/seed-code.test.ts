@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -13,7 +14,7 @@ import { loadEndpointConfig } from '../seed-code/deploy-app/src/stage-config';
 import { synthesize } from '../seed-code/deploy-app/src/synth';
 import { CHECKS_RUN_FILE, DEPLOY_APP_ENVIRONMENT_VARIABLES } from '../src/deploy-contract';
 import { DEPLOY_STAGES } from '../src/product/names';
-import { prepareSeedCode, SEED_CODE_DIR, seedPackageJson } from '../src/seed';
+import { prepareSeedCode, SEED_CODE_DIR, SEED_LIBRARIES, SEED_LOCKFILE, seedPackageJson } from '../src/seed';
 import { evaluateAssembly } from '../src/security/evaluate';
 import { ACCOUNTS } from './fixtures';
 
@@ -134,14 +135,14 @@ describe('npm run synth of the seeded deploy app (bin/app.ts)', () => {
   });
 });
 
-describe("the deploy app's own tests", () => {
-  it('pass as the seed ships them (npm test)', () => {
-    const root = join(SEED_CODE_DIR, 'deploy-app');
-    const result = spawnSync('npx', ['vitest', 'run', '--root', root, '--cache=false'], { cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, CI: 'true' } });
-    expect(result.status, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/1 passed/);
-  }, 240_000);
-});
+/** A prepared seed, copied into an empty folder and installed as the project's Build installs it (npm ci), offline. */
+function installSeed(app: 'build' | 'deploy'): string {
+  const dir = mkdtempSync(join(tmpdir(), `installed-${app}-seed-`));
+  cpSync(prepareSeedCode(app), dir, { recursive: true });
+  const result = spawnSync('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+  expect(result.status, result.stdout + result.stderr).toBe(0);
+  return dir;
+}
 
 describe('the seed zips', () => {
   it('hold every vendored library the seed package.json names, and no installed dependencies', () => {
@@ -153,7 +154,48 @@ describe('the seed zips', () => {
       expect(existsSync(join(dir, 'node_modules'))).toBe(false);
       expect(readdirSync(dir)).toContain('README.md');
     }
+  }, 120_000);
+
+  it('ship a lockfile of their package.json that installs our libraries from exactly the vendored tarballs', () => {
+    for (const app of ['build', 'deploy'] as const) {
+      const dir = prepareSeedCode(app);
+      const manifest = seedPackageJson(app);
+      const lock = JSON.parse(readFileSync(join(dir, SEED_LOCKFILE), 'utf8'));
+      expect(lock.lockfileVersion).toBe(3);
+      expect(lock.packages[''].dependencies ?? {}, app).toEqual(manifest.dependencies ?? {});
+      expect(lock.packages[''].devDependencies ?? {}, app).toEqual(manifest.devDependencies ?? {});
+      for (const library of SEED_LIBRARIES[app]) {
+        const file = `vendor/sagemaker-mlops-${library}.tgz`;
+        const entry = lock.packages[`node_modules/@sagemaker-mlops/${library}`];
+        expect(entry?.resolved, `${app}: ${library}`).toBe(`file:${file}`);
+        expect(entry.integrity).toBe(`sha512-${createHash('sha512').update(readFileSync(join(dir, file))).digest('base64')}`);
+      }
+      // Nothing of the monorepo: no workspace links, no path outside the seed's own node_modules.
+      const foreign = Object.entries(lock.packages as Record<string, { link?: boolean }>).filter(([path, e]) => e.link || (path !== '' && !path.startsWith('node_modules/')));
+      expect(foreign).toEqual([]);
+    }
+  }, 120_000);
+
+  it('ask CodeBuild to install from that lockfile (npm ci), never to resolve again (npm install)', () => {
+    const buildspec = readFileSync(join(SEED_CODE_DIR, 'build-app', 'buildspec.yml'), 'utf8');
+    expect(buildspec).toMatch(/^\s+- npm ci --no-audit --no-fund$/m);
+    expect(buildspec).not.toContain('npm install');
   });
+});
+
+describe("the seeds installed as a project's Build installs them: npm ci --offline of the shipped lockfile, in an empty folder", () => {
+  it("deploy app: its own tests pass (they synthesize the three stages' stacks)", () => {
+    const root = installSeed('deploy');
+    const result = spawnSync('npx', ['vitest', 'run', '--cache=false'], { cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, CI: 'true' } });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/1 passed/);
+  }, 600_000);
+
+  it('build app: the render command and the pipeline-run tool its buildspec calls are installed', () => {
+    const root = installSeed('build');
+    expect(existsSync(join(root, 'node_modules', '.bin', 'sagemaker-mlops-pipeline'))).toBe(true);
+    expect(existsSync(join(root, 'node_modules', '@sagemaker-mlops', 'pipelines', 'bundles', 'pipeline-run', 'index.cjs'))).toBe(true);
+  }, 600_000);
 });
 
 describe('the seeded build app', () => {

@@ -29,5 +29,6 @@ describe('deploy app', () => {
       expect(parameters.StageName.Default).toBe(stage);
       expect(parameters.InstanceCount.Default).toBe(count);
     }
-  });
+    // Synthesizing three stacks with cdk-nag-sized dependencies takes longer than vitest's 5 s default on a small build host.
+  }, 120_000);
 });
