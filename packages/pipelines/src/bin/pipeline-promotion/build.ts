@@ -3,14 +3,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, relative, sep } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { renderDefinition } from '../../core/placeholders';
+import { Placeholder, renderDefinition, renderForCloudFormation } from '../../core/placeholders';
 import type { AwsClient } from '../../run/pipeline-run';
 import { parameterProblems } from '../../run/pipeline-run';
 import { withRetry, type RetryOptions } from '../../run/retry';
 import { loadPipelineSource } from './load-source';
+import { inlineDefinition, stageTemplateFile, VPC_TEMPLATE_PARAMETERS } from './stage-template';
 import { bucketOf, parseStageFile, STAGE_PIPELINE_PARAMETERS, type StageFile, type StageFileProblem } from './stage-file';
 
 const name = z.string().min(1);
+const commaList = z.string().transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(name).min(1));
 const target = z.strictObject({ region: name, pipelineName: name, roleArn: name, bucket: name });
 
 /**
@@ -31,7 +33,22 @@ export const promotionSettingsSchema = z.strictObject({
   modelPackageGroupName: name,
   dev: target,
   stages: z.array(target.extend({ name, account: z.string().regex(/^\d{12}$/), createModelPackageGroup: z.boolean() })).min(1),
-  vpc: z.strictObject({ subnetIds: z.array(name).min(1), securityGroupIds: z.array(name).min(1) }).optional(),
+  /**
+   * The VPC of the jobs: the same ids in every account, or SSM parameter names each account resolves. With names,
+   * dev's values come resolved by the module's stack (comma-separated), and each stage's template resolves its own:
+   * the Build step writes `<stage>-template.json`, the stage template with the definition inlined.
+   */
+  vpc: z
+    .union([
+      z.strictObject({ subnetIds: z.array(name).min(1), securityGroupIds: z.array(name).min(1) }),
+      z.strictObject({
+        subnetIdsParameter: name,
+        securityGroupIdsParameter: name,
+        devSubnetIds: commaList,
+        devSecurityGroupIds: commaList,
+      }),
+    ])
+    .optional(),
   /** Tags of every stage stack (template configuration). */
   tags: z.record(z.string(), z.string()).default({}),
 });
@@ -41,6 +58,8 @@ export type PromotionSettings = z.output<typeof promotionSettingsSchema>;
 export const VARIABLES_FILE = 'promotion-variables.env';
 export const DEV_DEFINITION_FILE = 'dev-definition.json';
 export const templateConfigurationFile = (stage: string) => `${stage}-template-configuration.json`;
+export { inlineDefinition, MAX_INLINED_TEMPLATE_BYTES, stageTemplateFile, VPC_TEMPLATE_PARAMETERS } from './stage-template';
+
 
 /** Every problem of a release, with the file and field it is in; thrown as one error. */
 export class ReleaseError extends Error {
@@ -61,6 +80,13 @@ export interface BuildReleaseOptions {
   readonly log?: (message: string) => void;
   /** @default - six attempts */
   readonly retry?: RetryOptions;
+  /**
+   * The pre-synthesized stage template (JSON): required when the VPC is given as SSM parameter names, since each
+   * stage's definition is then inlined into it.
+   *
+   * @default - none
+   */
+  readonly stageTemplatePath?: string;
 }
 
 export interface ReleaseResult {
@@ -122,19 +148,42 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<Releas
   // The definitions.
   const sourcePath = join(sourceDir, settings.pipelineSource);
   const definitions = new Map<string, string>();
+  /** Stage -> its definition as `{"Fn::Sub": [...]}` (VPC from SSM parameter names only). */
+  const inlined = new Map<string, ReturnType<typeof renderForCloudFormation>>();
   if (!existsSync(sourcePath)) {
     problems.push({ file: settings.pipelineSource, field: '(file)', message: 'is missing: it exports the SageMaker pipeline (see the README)' });
   } else {
     const targets = [{ stage: 'dev', ...settings.dev }, ...settings.stages.map((s) => ({ stage: s.name, ...s }))];
+    const vpc = settings.vpc;
+    const viaSsm = vpc !== undefined && 'subnetIdsParameter' in vpc;
     for (const t of targets) {
+      const substitutions = { SageMakerRoleArn: t.roleArn, ArtifactBucket: t.bucket, ModelPackageGroupName: settings.modelPackageGroupName, CodePrefix: codePrefix };
       try {
-        const pipeline = await loadPipelineSource(sourcePath, { stage: t.stage, region: t.region, pipelineName: t.pipelineName, vpc: settings.vpc && { subnets: settings.vpc.subnetIds, securityGroupIds: settings.vpc.securityGroupIds } });
-        definitions.set(
-          t.stage,
-          renderDefinition(pipeline, {
-            substitutions: { SageMakerRoleArn: t.roleArn, ArtifactBucket: t.bucket, ModelPackageGroupName: settings.modelPackageGroupName, CodePrefix: codePrefix },
-          }),
-        );
+        if (viaSsm && t.stage !== 'dev') {
+          // The stage account resolves its own VPC: the definition holds placeholders that the stage template's
+          // SSM-typed parameters fill (Fn::Sub), each list written as the JSON array elements "a","b".
+          const placeholders = { subnets: [Placeholder.of(VPC_TEMPLATE_PARAMETERS.subnets).toString()], securityGroupIds: [Placeholder.of(VPC_TEMPLATE_PARAMETERS.securityGroups).toString()] };
+          const pipeline = await loadPipelineSource(sourcePath, { stage: t.stage, region: t.region, pipelineName: t.pipelineName, vpc: placeholders });
+          const joined = (parameter: string) => ({ 'Fn::Join': ['","', { Ref: parameter }] });
+          let sub: ReturnType<typeof renderForCloudFormation>;
+          try {
+            sub = renderForCloudFormation(pipeline, {
+              ...substitutions,
+              [VPC_TEMPLATE_PARAMETERS.subnets]: joined(VPC_TEMPLATE_PARAMETERS.subnets),
+              [VPC_TEMPLATE_PARAMETERS.securityGroups]: joined(VPC_TEMPLATE_PARAMETERS.securityGroups),
+            });
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            if (!/has no placeholder/.test(message)) throw error;
+            throw new Error(`the pipeline does not place its jobs in the VPC it is given (the target's vpc): ${message}`);
+          }
+          inlined.set(t.stage, sub);
+          definitions.set(t.stage, sub['Fn::Sub'][0]);
+        } else {
+          const ids = vpc === undefined ? undefined : 'subnetIds' in vpc ? { subnets: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } : { subnets: vpc.devSubnetIds, securityGroupIds: vpc.devSecurityGroupIds };
+          const pipeline = await loadPipelineSource(sourcePath, { stage: t.stage, region: t.region, pipelineName: t.pipelineName, vpc: ids });
+          definitions.set(t.stage, renderDefinition(pipeline, { substitutions }));
+        }
       } catch (error) {
         problems.push({ file: settings.pipelineSource, field: `(definition for ${t.stage})`, message: error instanceof Error ? error.message : String(error) });
       }
@@ -150,6 +199,20 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<Releas
     const parameters = Object.fromEntries(STAGE_PIPELINE_PARAMETERS.map((p) => [p, values[p]]));
     for (const problem of parameterProblems(declared, parameters)) {
       problems.push({ file: `${settings.configDir}/${stage.name}.json`, field: problem.split(' ')[0], message: problem.slice(problem.indexOf(' ') + 1) });
+    }
+  }
+  // With SSM-resolved VPC settings, each stage's template is the stage template with its definition inlined.
+  const stageTemplates = new Map<string, string>();
+  if (inlined.size > 0) {
+    const path = options.stageTemplatePath;
+    if (!path || !existsSync(path)) {
+      problems.push({ file: path ?? '(stage template)', field: '(file)', message: 'is missing: the VPC comes from SSM parameter names, so each stage definition is inlined into the stage template' });
+    } else {
+      for (const [stage, sub] of inlined) {
+        const result = inlineDefinition(readFileSync(path, 'utf8'), sub);
+        if (typeof result === 'string') stageTemplates.set(stage, result);
+        else problems.push({ file: path, field: `(template for ${stage})`, message: result.problem });
+      }
     }
   }
   if (problems.length > 0) throw new ReleaseError(problems);
@@ -191,6 +254,8 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<Releas
       Tags: { ...settings.tags, Environment: stage.name },
     };
     writeFileSync(join(outputDir, templateConfigurationFile(stage.name)), `${JSON.stringify(configuration, null, 2)}\n`);
+    const template = stageTemplates.get(stage.name);
+    if (template) writeFileSync(join(outputDir, stageTemplateFile(stage.name)), template);
   }
   const devRunMarker = `s3://${settings.releaseBucket}/releases/dev-runs/${releaseId}.json`;
   const variables = { RELEASE_ID: releaseId, CODE_PREFIX: codePrefix, DEV_RUN_MARKER: devRunMarker };
@@ -198,3 +263,4 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<Releas
   log(`release ${releaseId}: ${settings.stages.map((s) => templateConfigurationFile(s.name)).join(', ')} written`);
   return { releaseId, codePrefix, definitionKeys, devRunMarker };
 }
+

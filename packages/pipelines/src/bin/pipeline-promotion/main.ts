@@ -6,7 +6,7 @@ import type { AwsClient } from '../../run/pipeline-run';
 import { buildRelease, promotionSettingsSchema } from './build';
 import { runInDev } from './run-dev';
 
-export const PROMOTION_USAGE = `usage: node index.cjs build      (environment: PROMOTION (JSON settings), OUTPUT_DIR; the repository is the working directory)
+export const PROMOTION_USAGE = `usage: node index.cjs build      (environment: PROMOTION (JSON settings), OUTPUT_DIR, STAGE_TEMPLATE_ARTIFACT + STAGE_TEMPLATE_FILE with SSM-named VPC settings; the repository is the working directory)
        node index.cjs run-dev <pipeline-run arguments>   (environment: DEV_RUN_MARKER, RELEASE_BUCKET_OWNER)`;
 
 export interface PromotionIo {
@@ -40,7 +40,10 @@ export async function promotionMain(argv: string[], env: Readonly<Record<string,
         log('package-lock.json found: installing the repository\'s locked dependencies (npm ci)');
         if ((io.install ?? npmCi)(sourceDir) !== 0) throw new Error('npm ci failed');
       }
-      await buildRelease({ settings, sourceDir, outputDir: join(sourceDir, env.OUTPUT_DIR ?? 'build-output'), s3: s3(), log });
+      // The stage template arrives as a secondary input of CodeBuild: $CODEBUILD_SRC_DIR_<artifact>/<file>.
+      const templateDir = env.STAGE_TEMPLATE_ARTIFACT ? env[`CODEBUILD_SRC_DIR_${env.STAGE_TEMPLATE_ARTIFACT}`] : undefined;
+      const stageTemplatePath = templateDir && env.STAGE_TEMPLATE_FILE ? join(templateDir, env.STAGE_TEMPLATE_FILE) : undefined;
+      await buildRelease({ settings, sourceDir, outputDir: join(sourceDir, env.OUTPUT_DIR ?? 'build-output'), s3: s3(), log, stageTemplatePath });
       return 0;
     }
     if (command === 'run-dev') {
