@@ -45,11 +45,23 @@ describe('stageModules: the main job stages several apps at once', () => {
     await stageModules([promote]);
     expect(lock(promote).marker).toBe('kept');
 
-    // WHEN the app's manifest changes: resolved again
+    // and the two apps, which install the same tree, share one resolution under their own names
+    const tree = (dir: string) => ({ ...lock(dir).packages, '': undefined });
+    expect(tree(endpoint)).toEqual(tree(promote));
+    expect(lock(endpoint)).toMatchObject({ name: '@sagemaker-mlops/endpoint-deploy', packages: { '': { name: '@sagemaker-mlops/endpoint-deploy' } } });
+
+    // WHEN only the description changes: the same tree, still not resolved again
     const pkg = JSON.parse(readFileSync(join(promote, 'package.json'), 'utf8'));
     writeFileSync(join(promote, 'package.json'), JSON.stringify({ ...pkg, description: `${pkg.description} (changed)` }));
     await stageModules([promote]);
+    expect(lock(promote).marker).toBe('kept');
+
+    // WHEN a dependency changes: resolved again
+    const { 'cdk-nag': _dropped, ...dependencies } = pkg.dependencies;
+    writeFileSync(join(promote, 'package.json'), JSON.stringify({ ...pkg, dependencies }));
+    await stageModules([promote]);
     expect(lock(promote).marker).toBeUndefined();
+    expect(lock(promote).packages['node_modules/cdk-nag']).toBeUndefined();
     expect(lock(promote).packages[''].name).toBe('@sagemaker-mlops/promote');
   }, 240_000);
 });

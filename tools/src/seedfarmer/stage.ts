@@ -28,8 +28,13 @@ export function stageModule(appDir: string, root = REPO_ROOT): string[] {
   try {
     const staged = prepareVendor(appDir, packed.dir, packed.tarballs);
     if (staged.resolve) {
-      execFileSync('npm', LOCK_ARGS, { cwd: staged.resolve.scratch, stdio: ['ignore', 'ignore', 'pipe'] });
-      staged.resolve.finish();
+      const scratch = resolveScratch(appDir, packed.dir, staged);
+      try {
+        execFileSync('npm', LOCK_ARGS, { cwd: scratch, stdio: ['ignore', 'ignore', 'pipe'] });
+        writeLock(appDir, staged, readLock(scratch));
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
     }
     return [...staged.tarballs.values()].sort();
   } finally {
@@ -39,9 +44,10 @@ export function stageModule(appDir: string, root = REPO_ROOT): string[] {
 
 /**
  * `stageModule` for several apps, as the main job needs it: every library packed once (one `npm pack`
- * for all of them), and the apps' lockfiles resolved concurrently, without blocking the event loop, so
- * the staging runs while the modules synthesize (the synths read the workspace, never vendor/).
- * A lockfile is reused when its app's manifest and tarballs are unchanged since it was resolved.
+ * for all of them), one resolution per distinct install tree (apps with the same dependencies share
+ * it), run concurrently without blocking the event loop, so the staging runs while the modules
+ * synthesize (the synths read the workspace, never vendor/). A lockfile is reused when its app's
+ * dependencies and tarballs are unchanged since it was resolved.
  *
  * @returns the tarball file names of each app
  */
@@ -54,11 +60,20 @@ export async function stageModules(appDirs: readonly string[], root = REPO_ROOT)
       const tarballs = new Map(deps.get(app)!.map((p) => [p.name, packed.tarballs.get(p.name)!]));
       return [app, prepareVendor(app, packed.dir, tarballs)] as const;
     });
+    // Apps that install the same tree (same dependencies, overrides and tarballs) share one resolution.
+    const byKey = new Map<string, (readonly [string, Prepared])[]>();
+    for (const entry of staged.filter(([, s]) => s.resolve)) byKey.set(entry[1].key, [...(byKey.get(entry[1].key) ?? []), entry]);
     await Promise.all(
-      staged.map(async ([, s]) => {
-        if (!s.resolve) return;
-        await execFileAsync('npm', LOCK_ARGS, { cwd: s.resolve.scratch });
-        s.resolve.finish();
+      [...byKey.values()].map(async (group) => {
+        const [first, prepared] = group[0];
+        const scratch = resolveScratch(first, packed.dir, prepared);
+        try {
+          await execFileAsync('npm', LOCK_ARGS, { cwd: scratch });
+          const resolved = readLock(scratch);
+          for (const [app, s] of group) writeLock(app, s, resolved);
+        } finally {
+          rmSync(scratch, { recursive: true, force: true });
+        }
       }),
     );
     return new Map(staged.map(([app, s]) => [app, [...s.tarballs.values()].sort()]));
@@ -112,56 +127,66 @@ async function packLibrariesAsync(pkgs: readonly WorkspacePackage[]): Promise<Pa
 
 interface Prepared {
   readonly tarballs: Map<string, string>;
-  /** The lockfile still to resolve (in `scratch`), and `finish` to copy it into vendor/; absent when reused. */
-  readonly resolve?: { readonly scratch: string; finish(): void };
+  /** The module manifest written to vendor/package.json. */
+  readonly manifest: Record<string, any>;
+  /**
+   * What the install tree is resolved from: the manifest's dependencies, overrides and engines and the
+   * tarballs' bytes, not its name or description (apps that differ only there install the same tree).
+   */
+  readonly key: string;
+  /** Whether the lockfile must be resolved (false: the previous one was kept). */
+  readonly resolve: boolean;
 }
 
 /**
  * Writes `<app>/vendor/`: the tarballs and the module manifest. The lockfile of the previous staging is
- * kept when the manifest and every tarball are byte for byte the same (npm pack is reproducible);
- * otherwise a scratch folder outside the workspace is prepared for `npm install --package-lock-only`.
+ * kept when the app's key is unchanged (npm pack is reproducible, so unchanged libraries give the same
+ * bytes).
  */
 function prepareVendor(appDir: string, packDir: string, tarballs: Map<string, string>): Prepared {
   const vendor = join(appDir, 'vendor');
   const manifest = moduleManifest(appDir, tarballs);
-  const hash = createHash('sha256').update(manifest);
+  const hash = createHash('sha256').update(JSON.stringify([manifest.dependencies, manifest.overrides, manifest.engines, manifest.license]));
   for (const [name, file] of [...tarballs].sort()) hash.update(`${name}\0${file}\0`).update(readFileSync(join(packDir, file)));
   const key = hash.digest('hex');
   const previous = existsSync(join(appDir, STAGE_KEY)) && existsSync(join(appDir, MODULE_LOCKFILE));
-  const reusable = previous && readFileSync(join(appDir, STAGE_KEY), 'utf8') === key ? readFileSync(join(appDir, MODULE_LOCKFILE)) : undefined;
+  const reusable = previous && readFileSync(join(appDir, STAGE_KEY), 'utf8') === key ? readFileSync(join(appDir, MODULE_LOCKFILE), 'utf8') : undefined;
 
   rmSync(vendor, { recursive: true, force: true });
   mkdirSync(vendor, { recursive: true });
   for (const file of tarballs.values()) copyFileSync(join(packDir, file), join(vendor, file));
-  writeFileSync(join(appDir, MODULE_MANIFEST), manifest);
-  if (reusable) {
-    writeFileSync(join(appDir, MODULE_LOCKFILE), reusable);
-    writeFileSync(join(appDir, STAGE_KEY), key);
-    return { tarballs };
-  }
+  writeFileSync(join(appDir, MODULE_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  const prepared = { tarballs, manifest, key, resolve: reusable === undefined };
+  if (reusable !== undefined) writeLock(appDir, prepared, JSON.parse(reusable));
+  return prepared;
+}
 
+/** A scratch folder outside the workspace with the manifest and tarballs, for `npm install --package-lock-only`. */
+function resolveScratch(appDir: string, packDir: string, prepared: Prepared): string {
   const scratch = mkdtempSync(join(tmpdir(), 'stage-module-'));
   mkdirSync(join(scratch, 'vendor'));
-  for (const file of tarballs.values()) copyFileSync(join(packDir, file), join(scratch, 'vendor', file));
-  writeFileSync(join(scratch, 'package.json'), manifest);
-  return {
-    tarballs,
-    resolve: {
-      scratch,
-      finish() {
-        try {
-          copyFileSync(join(scratch, 'package-lock.json'), join(appDir, MODULE_LOCKFILE));
-          writeFileSync(join(appDir, STAGE_KEY), key);
-        } finally {
-          rmSync(scratch, { recursive: true, force: true });
-        }
-      },
-    },
-  };
+  for (const file of prepared.tarballs.values()) copyFileSync(join(packDir, file), join(scratch, 'vendor', file));
+  copyFileSync(join(appDir, MODULE_MANIFEST), join(scratch, 'package.json'));
+  return scratch;
+}
+
+function readLock(dir: string): Record<string, any> {
+  return JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+}
+
+/**
+ * Writes the app's lockfile from a tree resolved for the same key, with the app's own name, version and
+ * license in its root entries (the only parts of a lockfile that come from fields outside the key).
+ */
+function writeLock(appDir: string, prepared: Prepared, resolved: Record<string, any>) {
+  const { name, version, license } = prepared.manifest;
+  const lock = { ...resolved, name, version, packages: { ...resolved.packages, '': { ...resolved.packages[''], name, version, license } } };
+  writeFileSync(join(appDir, MODULE_LOCKFILE), `${JSON.stringify(lock, null, 2)}\n`);
+  writeFileSync(join(appDir, STAGE_KEY), prepared.key);
 }
 
 /** The module's package.json: no dev dependencies, workspace libraries pointing at their tarballs. */
-function moduleManifest(appDir: string, tarballs: Map<string, string>): string {
+function moduleManifest(appDir: string, tarballs: Map<string, string>): Record<string, any> {
   const manifest = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8'));
   delete manifest.devDependencies;
   delete manifest.scripts;
@@ -171,5 +196,5 @@ function moduleManifest(appDir: string, tarballs: Map<string, string>): string {
   }
   // Workspace libraries that only other libraries depend on are pinned to their tarballs too.
   manifest.overrides = Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:vendor/${file}`]));
-  return `${JSON.stringify(manifest, null, 2)}\n`;
+  return manifest;
 }
