@@ -62,8 +62,13 @@ export {
   committedExecutionPolicy,
   executionPolicyDocument,
   executionPolicyGaps,
+  policyAllows,
   resourceTypesOf,
 } from './bootstrap-policy';
+export { DEPLOY_HANDLERS, HANDLER_PERMISSIONS } from './bootstrap/handler-permissions';
+export type { HandlerOperation, ResourceTypeHandlers, SchemaSource } from './bootstrap/handler-permissions';
+export { HANDLER_PERMISSION_EXCLUSIONS, handlerPermissionGaps } from './bootstrap/handler-coverage';
+export type { HandlerExclusion, HandlerPermissionGaps, ResourceLike } from './bootstrap/handler-coverage';
 export type { AssemblyTemplate, BootstrapPolicyKind, PolicyDocumentLike, PolicyStatement } from './bootstrap-policy';
 export { createPolicyCommand, executionPolicyArn, formatPrerequisites, printPrerequisites } from './prerequisites';
 export type { AccountPrerequisites, BootstrapRequirement, ModulePrerequisites } from './prerequisites';
