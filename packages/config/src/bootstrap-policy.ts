@@ -46,16 +46,18 @@ export const BOOTSTRAP_POLICIES: Record<BootstrapPolicyKind, { readonly file: st
  * resource of each type (the `handlers` permissions of the CloudFormation registry schemas, AWS
  * CloudFormation User Guide, "Resource type schema"). `iam:PassRole` is listed where a type names a role.
  * `Custom::*` stands for every Lambda-backed custom resource, which CloudFormation invokes with the role.
+ * Checked against the published handler lists (`HANDLER_PERMISSIONS` of bootstrap/handler-permissions.ts,
+ * less the deliberate `HANDLER_PERMISSION_EXCLUSIONS` of bootstrap/handler-coverage.ts) by test/bootstrap-handlers.test.ts.
  */
 export const CFN_RESOURCE_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'AWS::ApplicationAutoScaling::ScalableTarget': [
     'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:DescribeScalableTargets',
     'application-autoscaling:TagResource', 'application-autoscaling:UntagResource', 'application-autoscaling:ListTagsForResource',
-    'sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities', 'iam:CreateServiceLinkedRole',
+    'application-autoscaling:DescribeScheduledActions', 'sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpointWeightsAndCapacities', 'iam:CreateServiceLinkedRole',
   ],
   'AWS::ApplicationAutoScaling::ScalingPolicy': [
     'application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeleteScalingPolicy', 'application-autoscaling:DescribeScalingPolicies',
-    'cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms',
+    'cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms', 'cloudwatch:GetMetricData',
   ],
   'AWS::CloudWatch::Alarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource', 'cloudwatch:ListTagsForResource'],
   'AWS::CloudWatch::Dashboard': ['cloudwatch:PutDashboard', 'cloudwatch:GetDashboard', 'cloudwatch:DeleteDashboards'],
@@ -64,11 +66,14 @@ export const CFN_RESOURCE_ACTIONS: Readonly<Record<string, readonly string[]>> =
   'AWS::CodeCommit::Repository': [
     'codecommit:CreateRepository', 'codecommit:DeleteRepository', 'codecommit:GetRepository', 'codecommit:UpdateRepositoryName', 'codecommit:UpdateRepositoryDescription',
     'codecommit:TagResource', 'codecommit:UntagResource', 'codecommit:ListTagsForResource', 'codecommit:GetRepositoryTriggers', 'codecommit:PutRepositoryTriggers',
-    'codecommit:CreateCommit', 's3:GetObject',
+    'codecommit:CreateCommit', 'codecommit:ListRepositories', 's3:GetObject',
   ],
   'AWS::CodePipeline::Pipeline': [
     'codepipeline:CreatePipeline', 'codepipeline:UpdatePipeline', 'codepipeline:DeletePipeline', 'codepipeline:GetPipeline', 'codepipeline:GetPipelineState',
     'codepipeline:TagResource', 'codepipeline:UntagResource', 'codepipeline:ListTagsForResource', 'iam:PassRole',
+    // CDK Pipelines restart on update (RestartExecutionOnUpdate); a CodeConnections source needs PassConnection on the
+    // connection, under either service prefix ("Update a pending connection", AWS CodePipeline User Guide).
+    'codepipeline:StartPipelineExecution', 'codestar-connections:PassConnection', 'codeconnections:PassConnection',
   ],
   'AWS::ECR::Repository': [
     'ecr:CreateRepository', 'ecr:DeleteRepository', 'ecr:DescribeRepositories', 'ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability',
@@ -95,17 +100,18 @@ export const CFN_RESOURCE_ACTIONS: Readonly<Record<string, readonly string[]>> =
   'AWS::Lambda::Function': [
     'lambda:CreateFunction', 'lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionCode',
     'lambda:UpdateFunctionConfiguration', 'lambda:TagResource', 'lambda:UntagResource', 'lambda:ListTags', 'lambda:PutFunctionConcurrency',
-    'lambda:DeleteFunctionConcurrency', 'iam:PassRole', 's3:GetObject',
+    'lambda:DeleteFunctionConcurrency', 'lambda:GetFunctionCodeSigningConfig', 'lambda:GetRuntimeManagementConfig', 'iam:PassRole', 's3:GetObject',
   ],
   'AWS::Logs::LogGroup': [
     'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:DescribeLogGroups', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy',
     'logs:AssociateKmsKey', 'logs:DisassociateKmsKey', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource',
+    'logs:GetDataProtectionPolicy', 'logs:DeleteDataProtectionPolicy',
   ],
   'AWS::S3::Bucket': [
     's3:CreateBucket', 's3:DeleteBucket', 's3:ListBucket', 's3:GetBucketTagging', 's3:PutBucketTagging', 's3:GetEncryptionConfiguration', 's3:PutEncryptionConfiguration',
     's3:GetBucketVersioning', 's3:PutBucketVersioning', 's3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock', 's3:GetBucketOwnershipControls',
     's3:PutBucketOwnershipControls', 's3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration', 's3:GetBucketLogging', 's3:PutBucketLogging',
-    's3:GetBucketAcl', 's3:PutBucketAcl', 's3:GetBucketNotification', 's3:PutBucketNotification',
+    's3:GetBucketAcl', 's3:PutBucketAcl', 's3:GetBucketNotification', 's3:PutBucketNotification', 's3:GetBucketMetadataTableConfiguration',
   ],
   'AWS::S3::BucketPolicy': ['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy'],
   'AWS::SageMaker::Endpoint': ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:AddTags', 'sagemaker:DeleteTags', 'sagemaker:ListTags'],
@@ -126,15 +132,19 @@ export const CFN_RESOURCE_ACTIONS: Readonly<Record<string, readonly string[]>> =
     'servicecatalog:CreateProduct', 'servicecatalog:UpdateProduct', 'servicecatalog:DeleteProduct', 'servicecatalog:DescribeProductAsAdmin',
     'servicecatalog:CreateProvisioningArtifact', 'servicecatalog:UpdateProvisioningArtifact', 'servicecatalog:DeleteProvisioningArtifact',
     'servicecatalog:DescribeProvisioningArtifact', 'servicecatalog:ListProvisioningArtifacts', 'servicecatalog:TagResource', 'servicecatalog:UntagResource',
-    'cloudformation:ValidateTemplate', 's3:GetObject',
+    'servicecatalog:ListTagsForResource', 'servicecatalog:ListServiceActionsForProvisioningArtifact',
+    'servicecatalog:DisassociateServiceActionFromProvisioningArtifact', 'cloudformation:ValidateTemplate', 's3:GetObject',
   ],
   // A launch constraint needs iam:PassRole on its role (AWS Service Catalog Administrator Guide, "AWS Service Catalog launch constraints").
   'AWS::ServiceCatalog::LaunchRoleConstraint': ['servicecatalog:CreateConstraint', 'servicecatalog:UpdateConstraint', 'servicecatalog:DeleteConstraint', 'servicecatalog:DescribeConstraint', 'iam:PassRole'],
-  'AWS::ServiceCatalog::Portfolio': ['servicecatalog:CreatePortfolio', 'servicecatalog:UpdatePortfolio', 'servicecatalog:DeletePortfolio', 'servicecatalog:DescribePortfolio', 'servicecatalog:TagResource', 'servicecatalog:UntagResource'],
+  'AWS::ServiceCatalog::Portfolio': ['servicecatalog:CreatePortfolio', 'servicecatalog:UpdatePortfolio', 'servicecatalog:DeletePortfolio', 'servicecatalog:DescribePortfolio', 'servicecatalog:TagResource', 'servicecatalog:UntagResource', 'servicecatalog:ListTagsForResource'],
   'AWS::ServiceCatalog::PortfolioPrincipalAssociation': ['servicecatalog:AssociatePrincipalWithPortfolio', 'servicecatalog:DisassociatePrincipalFromPortfolio', 'servicecatalog:ListPrincipalsForPortfolio'],
   'AWS::ServiceCatalog::PortfolioProductAssociation': ['servicecatalog:AssociateProductWithPortfolio', 'servicecatalog:DisassociateProductFromPortfolio', 'servicecatalog:ListPortfoliosForProduct'],
   'AWS::SNS::Subscription': ['sns:Subscribe', 'sns:Unsubscribe', 'sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes'],
-  'AWS::SNS::Topic': ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:TagResource', 'sns:UntagResource', 'sns:ListTagsForResource', 'sns:ListSubscriptionsByTopic'],
+  'AWS::SNS::Topic': [
+    'sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:TagResource', 'sns:UntagResource', 'sns:ListTagsForResource',
+    'sns:ListSubscriptionsByTopic', 'sns:GetDataProtectionPolicy',
+  ],
   'AWS::SNS::TopicPolicy': ['sns:GetTopicAttributes', 'sns:SetTopicAttributes'],
   'AWS::SQS::Queue': ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue', 'sqs:ListQueueTags'],
   'AWS::SQS::QueuePolicy': ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'],
@@ -159,6 +169,16 @@ export function resourceTypesOf(templates: ReadonlyArray<{ readonly Resources?: 
 }
 
 /**
+ * Whether the policy's Allow statements name an action, directly or through a wildcard pattern
+ * (`sagemaker:Describe*`); IAM matches actions case-insensitively. Resources and conditions are not evaluated.
+ */
+export function policyAllows(policy: PolicyDocumentLike): (action: string) => boolean {
+  const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => (typeof s.Action === 'string' ? [s.Action] : [...(s.Action ?? [])]));
+  const patterns = allowed.map((pattern) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i'));
+  return (action) => patterns.some((pattern) => pattern.test(action));
+}
+
+/**
  * What an execution policy lacks for templates with the given resource types: the types no entry of
  * {@link CFN_RESOURCE_ACTIONS} describes (add one: the list must not go stale), and per type the
  * actions the policy's Allow statements do not grant.
@@ -167,9 +187,7 @@ export function executionPolicyGaps(
   resourceTypes: readonly string[],
   policy: PolicyDocumentLike,
 ): { readonly unknownTypes: string[]; readonly missingActions: Record<string, string[]> } {
-  const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => (typeof s.Action === 'string' ? [s.Action] : [...(s.Action ?? [])]));
-  const grants = (action: string) =>
-    allowed.some((pattern) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i').test(action));
+  const grants = policyAllows(policy);
   const unknownTypes: string[] = [];
   const missingActions: Record<string, string[]> = {};
   for (const type of resourceTypes) {
