@@ -151,59 +151,72 @@ const deploymentGroupSchema = z.strictObject({
 const deploymentGroups = z
   .array(deploymentGroupSchema)
   .min(1, { message: 'give at least one deployment group ({name, sourceBranch, buildEnvironment, deployEnvironments})' })
-  .superRefine((groups, ctx) => {
-    const seen = new Map<string, number>();
-    groups.forEach((group, index) => {
-      const first = seen.get(group.name.toLowerCase());
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [index, 'name'],
-          input: group.name,
-          message: `deployment group name "${group.name}" is already used by deployment_groups[${first}]; group names must be unique (they name the pipelines)`,
-        });
-      } else {
-        seen.set(group.name.toLowerCase(), index);
-      }
-      const envs = new Map<string, number>();
-      group.deployEnvironments.forEach((env, envIndex) => {
-        const previous = envs.get(env.name.toLowerCase());
-        if (previous !== undefined) {
+  // The checks across groups and environments run even when an element failed its own schema (`when`),
+  // on what parsed so far, so one error lists a bad account AND a duplicate name (issue 8, item 6): every
+  // field is read defensively, and a check that needs a field that did not parse is skipped.
+  .superRefine(
+    (groups: unknown, ctx) => {
+      if (!Array.isArray(groups)) return;
+      const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+      const seen = new Map<string, number>();
+      groups.forEach((group: any, index) => {
+        const name = text(group?.name);
+        const first = name === undefined ? undefined : seen.get(name.toLowerCase());
+        if (name !== undefined && first !== undefined) {
           ctx.addIssue({
             code: 'custom',
-            path: [index, 'deployEnvironments', envIndex, 'name'],
-            input: env.name,
-            message: `environment name "${env.name}" is already used by deployEnvironments[${previous}] of this group; environment names must be unique within a group`,
+            path: [index, 'name'],
+            input: name,
+            message: `deployment group name "${name}" is already used by deployment_groups[${first}]; group names must be unique (they name the pipelines)`,
           });
-        } else {
-          envs.set(env.name.toLowerCase(), envIndex);
+        } else if (name !== undefined) {
+          seen.set(name.toLowerCase(), index);
         }
-        const envRegion = env.region ?? group.buildEnvironment.region;
-        if (partitionOfRegion(envRegion) !== partitionOfRegion(group.buildEnvironment.region)) {
+        const build = { name: text(group?.buildEnvironment?.name), account: text(group?.buildEnvironment?.account), region: text(group?.buildEnvironment?.region) };
+        const deployEnvironments: any[] = Array.isArray(group?.deployEnvironments) ? group.deployEnvironments : [];
+        const envs = new Map<string, number>();
+        deployEnvironments.forEach((env, envIndex) => {
+          const envName = text(env?.name);
+          const previous = envName === undefined ? undefined : envs.get(envName.toLowerCase());
+          if (envName !== undefined && previous !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'deployEnvironments', envIndex, 'name'],
+              input: envName,
+              message: `environment name "${envName}" is already used by deployEnvironments[${previous}] of this group; environment names must be unique within a group`,
+            });
+          } else if (envName !== undefined) {
+            envs.set(envName.toLowerCase(), envIndex);
+          }
+          const envRegion = env?.region === undefined ? build.region : text(env.region);
+          if (envRegion !== undefined && build.region !== undefined && partitionOfRegion(envRegion) !== partitionOfRegion(build.region)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'deployEnvironments', envIndex, 'region'],
+              input: env.region,
+              message: `region ${envRegion} is in another partition than the build environment's ${build.region}; a pipeline cannot deploy across partitions`,
+            });
+          }
+        });
+        // A listed environment with the build environment's name but another place would be deployed under one name twice.
+        const clash = deployEnvironments.findIndex(
+          (env) =>
+            build.name !== undefined &&
+            text(env?.name)?.toLowerCase() === build.name.toLowerCase() &&
+            (text(env?.account) !== build.account || (env?.region === undefined ? build.region : text(env.region)) !== build.region),
+        );
+        if (clash >= 0) {
           ctx.addIssue({
             code: 'custom',
-            path: [index, 'deployEnvironments', envIndex, 'region'],
-            input: env.region,
-            message: `region ${envRegion} is in another partition than the build environment's ${group.buildEnvironment.region}; a pipeline cannot deploy across partitions`,
+            path: [index, 'deployEnvironments', clash, 'name'],
+            input: deployEnvironments[clash].name,
+            message: `"${deployEnvironments[clash].name}" is the build environment's name, but in another account or region; rename one of them`,
           });
         }
       });
-      // A listed environment with the build environment's name but another place would be deployed under one name twice.
-      const clash = group.deployEnvironments.findIndex(
-        (env) =>
-          env.name.toLowerCase() === group.buildEnvironment.name.toLowerCase() &&
-          (env.account !== group.buildEnvironment.account || (env.region ?? group.buildEnvironment.region) !== group.buildEnvironment.region),
-      );
-      if (clash >= 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [index, 'deployEnvironments', clash, 'name'],
-          input: group.deployEnvironments[clash].name,
-          message: `"${group.deployEnvironments[clash].name}" is the build environment's name, but in another account or region; rename one of them`,
-        });
-      }
-    });
-  });
+    },
+    { when: () => true },
+  );
 
 const emailAddress = z.unknown().transform((value, ctx): string => {
   if (typeof value !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {

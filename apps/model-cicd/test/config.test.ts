@@ -94,6 +94,20 @@ describe('deployment groups', () => {
     expect(() => load(withGroups(group, { ...group, name: 'production-2' }))).not.toThrow();
   });
 
+  it('reports a bad field of one group and a duplicate name across groups together, in one error (one phase)', () => {
+    // GIVEN group 0 with an environment whose type is wrong, and group 1 that repeats group 0's name
+    const badType = { ...group, deployEnvironments: [{ ...group.deployEnvironments[0], type: 'production' }] };
+    // THEN both problems, though group 0 failed its own schema
+    expect(problems(withGroups(badType, { ...group, sourceBranch: 'other' }))).toEqual([
+      'deployment_groups[0].deployEnvironments[0].type: expected one of dev, preprod, prod, got "production"',
+      expect.stringMatching(/^deployment_groups\[1\]\.name: .*already used by deployment_groups\[0\]/),
+    ]);
+    // and a duplicate environment name next to a bad instance type of another environment
+    const envs = [{ ...group.deployEnvironments[0], instanceType: 'm5.xlarge' }, { ...group.deployEnvironments[1], name: group.deployEnvironments[0].name }];
+    const found = problems(withGroups({ ...group, deployEnvironments: envs }));
+    expect(found).toEqual([expect.stringMatching(/^deployment_groups\[0\]\.deployEnvironments\[0\]\.instanceType: /), expect.stringMatching(/^deployment_groups\[0\]\.deployEnvironments\[1\]\.name: .*must be unique/)]);
+  });
+
   it('fails when two environments of a group have the same name', () => {
     const bad = withGroups({ ...group, deployEnvironments: [group.deployEnvironments[0], { ...group.deployEnvironments[1], name: 'preprod' }] });
     expect(problems(bad).join('\n')).toMatch(/deployment_groups\[0\]\.deployEnvironments\[1\]\.name: .*must be unique within a group/);
