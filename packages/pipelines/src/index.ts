@@ -18,4 +18,4 @@ export { loadPipeline } from './cli/load';
 export { ML_ASSETS_DIR, pipelineRunBundlePath, pipelinesBundlePath, promotionBundlePath, seedUploads, type PipelinesTool, type Upload } from './assets';
 // The stage-file keys of the batch-promotion Build tool, shared with the stage template that schedules them.
 export { STAGE_PIPELINE_PARAMETERS } from './bin/pipeline-promotion/stage-file';
-export { inlineDefinition, stageTemplateFile, VPC_TEMPLATE_PARAMETERS } from './bin/pipeline-promotion/stage-template';
+export { inlineDefinition, type InlinedTemplate, stageTemplateFile, VPC_TEMPLATE_PARAMETERS } from './bin/pipeline-promotion/stage-template';

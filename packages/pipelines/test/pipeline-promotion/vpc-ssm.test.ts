@@ -105,7 +105,11 @@ describe('VPC settings as SSM parameter names ("Reference existing resources and
 
     const written = JSON.parse(readFileSync(join(out, stageTemplateFile('preprod')), 'utf8'));
     // Only the pipeline's definition changed: from the dev bucket's S3 location to an inline Fn::Sub body.
-    expect(written.Parameters).toEqual(TEMPLATE.Parameters);
+    const { PipelineDefinitionKey: _key, ...vpcParameters } = TEMPLATE.Parameters;
+    expect(written.Parameters).toEqual(vpcParameters); // the key only the S3 location read is gone
+    const configuration = JSON.parse(readFileSync(join(out, 'preprod-template-configuration.json'), 'utf8'));
+    expect(configuration.Parameters.PipelineDefinitionKey).toBeUndefined();
+    expect(configuration.Parameters).toMatchObject({ StageName: 'preprod', BatchDataUrl: STAGE_FILE.BatchDataUrl, ScheduleExpression: 'rate(1 day)' });
     expect(written.Resources.Bucket).toEqual(TEMPLATE.Resources.Bucket);
     const sub = written.Resources.Pipeline.Properties.PipelineDefinition.PipelineDefinitionBody['Fn::Sub'];
     expect(Object.keys(written.Resources.Pipeline.Properties.PipelineDefinition)).toEqual(['PipelineDefinitionBody']);

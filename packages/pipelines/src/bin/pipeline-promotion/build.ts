@@ -8,7 +8,7 @@ import type { AwsClient } from '../../run/pipeline-run';
 import { parameterProblems } from '../../run/pipeline-run';
 import { withRetry, type RetryOptions } from '../../run/retry';
 import { loadPipelineSource } from './load-source';
-import { inlineDefinition, stageTemplateFile, VPC_TEMPLATE_PARAMETERS } from './stage-template';
+import { inlineDefinition, type InlinedTemplate, stageTemplateFile, VPC_TEMPLATE_PARAMETERS } from './stage-template';
 import { bucketOf, parseStageFile, STAGE_PIPELINE_PARAMETERS, type StageFile, type StageFileProblem } from './stage-file';
 
 const name = z.string().min(1);
@@ -58,7 +58,7 @@ export type PromotionSettings = z.output<typeof promotionSettingsSchema>;
 export const VARIABLES_FILE = 'promotion-variables.env';
 export const DEV_DEFINITION_FILE = 'dev-definition.json';
 export const templateConfigurationFile = (stage: string) => `${stage}-template-configuration.json`;
-export { inlineDefinition, MAX_INLINED_TEMPLATE_BYTES, stageTemplateFile, VPC_TEMPLATE_PARAMETERS } from './stage-template';
+export { inlineDefinition, type InlinedTemplate, MAX_INLINED_TEMPLATE_BYTES, stageTemplateFile, VPC_TEMPLATE_PARAMETERS } from './stage-template';
 
 
 /** Every problem of a release, with the file and field it is in; thrown as one error. */
@@ -202,7 +202,7 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<Releas
     }
   }
   // With SSM-resolved VPC settings, each stage's template is the stage template with its definition inlined.
-  const stageTemplates = new Map<string, string>();
+  const stageTemplates = new Map<string, InlinedTemplate>();
   if (inlined.size > 0) {
     const path = options.stageTemplatePath;
     if (!path || !existsSync(path)) {
@@ -210,7 +210,7 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<Releas
     } else {
       for (const [stage, sub] of inlined) {
         const result = inlineDefinition(readFileSync(path, 'utf8'), sub);
-        if (typeof result === 'string') stageTemplates.set(stage, result);
+        if ('template' in result) stageTemplates.set(stage, result);
         else problems.push({ file: path, field: `(template for ${stage})`, message: result.problem });
       }
     }
@@ -253,9 +253,13 @@ export async function buildRelease(options: BuildReleaseOptions): Promise<Releas
       },
       Tags: { ...settings.tags, Environment: stage.name },
     };
-    writeFileSync(join(outputDir, templateConfigurationFile(stage.name)), `${JSON.stringify(configuration, null, 2)}\n`);
     const template = stageTemplates.get(stage.name);
-    if (template) writeFileSync(join(outputDir, stageTemplateFile(stage.name)), template);
+    if (template) {
+      // The inlined template no longer declares the definition's key: CloudFormation refuses undeclared parameters.
+      for (const name of template.removedParameters) delete (configuration.Parameters as Record<string, string>)[name];
+      writeFileSync(join(outputDir, stageTemplateFile(stage.name)), template.template);
+    }
+    writeFileSync(join(outputDir, templateConfigurationFile(stage.name)), `${JSON.stringify(configuration, null, 2)}\n`);
   }
   const devRunMarker = `s3://${settings.releaseBucket}/releases/dev-runs/${releaseId}.json`;
   const variables = { RELEASE_ID: releaseId, CODE_PREFIX: codePrefix, DEV_RUN_MARKER: devRunMarker };
