@@ -54,6 +54,13 @@ const projectArn = z.string().transform((value, ctx): ParsedProjectArn => {
 /** Re-exported: the connection ARN schema moved to @sagemaker-mlops/config, which the project modules share. */
 export type { ParsedConnectionArn } from '@sagemaker-mlops/config';
 
+/**
+ * An SSM parameter name of the stage accounts' (and dev's) VPC settings, fully qualified: `/…`. The shared schema also
+ * takes names without the leading `/`; here they are refused because the reference's mismatch was exactly that
+ * (`/{env}/sagemaker-domain-sg` read, `sagemaker-domain-sg` written), and one spelling per parameter avoids it.
+ */
+const vpcParameterName = ssmParameterName.refine((n) => n.startsWith('/') || !ssmParameterName.safeParse(n).success, 'give the fully qualified name, starting with "/" (e.g. /mlops/vpc/private-subnet-ids)');
+
 const nonEmptyList = <T extends z.ZodType>(item: T, what: string) =>
   listParam(item).refine((list) => list.length > 0, `an empty list places the jobs in no ${what}; list at least one, or leave the parameter out`);
 
@@ -88,8 +95,8 @@ export const batchPromotionParameters = z
 
     vpc_subnet_ids: nonEmptyList(subnetId, 'subnets').optional(),
     vpc_security_group_ids: nonEmptyList(securityGroupId, 'security groups').optional(),
-    vpc_subnet_ids_parameter: ssmParameterName.optional(),
-    vpc_security_group_ids_parameter: ssmParameterName.optional(),
+    vpc_subnet_ids_parameter: vpcParameterName.optional(),
+    vpc_security_group_ids_parameter: vpcParameterName.optional(),
 
     approval_email_addresses: nonEmptyList(emailAddress, 'addresses').optional(),
     cdk_bootstrap_qualifier: cdkBootstrapQualifier.default('hnb659fds'),
@@ -143,6 +150,16 @@ export interface VpcSettings {
   readonly securityGroupIds: readonly string[];
 }
 
+/**
+ * The names of SSM parameters (StringList, or String of comma-separated ids) that hold the subnets and security
+ * groups of the jobs, the same names in dev and in every stage account, each account holding its own ids. CloudFormation
+ * resolves them in each account through SSM parameter types of the templates.
+ */
+export interface VpcParameterNames {
+  readonly subnetIds: string;
+  readonly securityGroupIds: string;
+}
+
 /** One promotion stage with every default applied. */
 export interface StageSettings {
   readonly name: StageName;
@@ -177,7 +194,10 @@ export interface BatchPromotionConfig {
   readonly devBucketName: string;
   readonly repository: RepositorySettings;
   readonly stages: readonly StageSettings[];
+  /** @default - no VPC ids (see `vpcParameters`) */
   readonly vpc?: VpcSettings;
+  /** @default - no VPC from SSM (see `vpc`); never set together with `vpc` */
+  readonly vpcParameters?: VpcParameterNames;
   readonly approvalEmailAddresses: readonly string[];
   readonly cdkBootstrapQualifier: string;
   readonly retainOnDelete: boolean;
@@ -246,6 +266,7 @@ export function resolveBatchPromotionConfig(p: BatchPromotionParameters, module:
 
   // VPC: ids valid in dev and every stage account (a VPC shared through AWS RAM), or SSM names.
   let vpc: VpcSettings | undefined;
+  let vpcParameters: VpcParameterNames | undefined;
   const direct = p.vpc_subnet_ids !== undefined || p.vpc_security_group_ids !== undefined;
   const viaSsm = p.vpc_subnet_ids_parameter !== undefined || p.vpc_security_group_ids_parameter !== undefined;
   if (direct && viaSsm) {
@@ -259,12 +280,12 @@ export function resolveBatchPromotionConfig(p: BatchPromotionParameters, module:
       vpc = { subnetIds: p.vpc_subnet_ids, securityGroupIds: p.vpc_security_group_ids };
     }
   } else if (viaSsm) {
-    // The definition is rendered in dev by the Build step, which cannot read SSM parameters of the stage accounts
-    // yet (see the README, "Differences from the reference"): refuse rather than deploy jobs outside the VPC.
-    for (const name of ['vpc_subnet_ids_parameter', 'vpc_security_group_ids_parameter'] as const) {
-      if (p[name] !== undefined) {
-        issue(name, p[name], 'SSM-resolved VPC settings are not supported by this module yet: the Build step renders every stage\'s definition in dev; give vpc_subnet_ids and vpc_security_group_ids instead');
-      }
+    // Each account resolves the names itself (SSM parameter types of the module's and the stage template), so the
+    // names come from configuration only: nothing is derived from the stage name.
+    if (!p.vpc_subnet_ids_parameter) issue('vpc_subnet_ids_parameter', undefined, 'required with vpc_security_group_ids_parameter: jobs in a VPC need both');
+    if (!p.vpc_security_group_ids_parameter) issue('vpc_security_group_ids_parameter', undefined, 'required with vpc_subnet_ids_parameter: jobs in a VPC need both');
+    if (p.vpc_subnet_ids_parameter && p.vpc_security_group_ids_parameter) {
+      vpcParameters = { subnetIds: p.vpc_subnet_ids_parameter, securityGroupIds: p.vpc_security_group_ids_parameter };
     }
   }
 
@@ -306,6 +327,7 @@ export function resolveBatchPromotionConfig(p: BatchPromotionParameters, module:
     repository,
     stages,
     vpc,
+    vpcParameters,
     approvalEmailAddresses: p.approval_email_addresses ?? [],
     cdkBootstrapQualifier: p.cdk_bootstrap_qualifier,
     retainOnDelete: p.retain_on_delete,

@@ -161,9 +161,20 @@ describe('batch-promotion parameters', () => {
       expect.stringMatching(/^vpc_subnet_ids_parameter: give the VPC either as ids/),
     ]);
     expect(lines({ ...MULTI_ACCOUNT, s3_access_logs_bucket_arn: 'arn:aws-cn:s3:::logs' })).toEqual([expect.stringMatching(/^s3_access_logs_bucket_arn: .*give an ARN of partition aws/)]);
-    expect(lines({ ...MULTI_ACCOUNT, vpc_subnet_ids_parameter: '/network/subnets', vpc_security_group_ids_parameter: '/network/sg' })).toEqual([
-      expect.stringMatching(/^vpc_subnet_ids_parameter: SSM-resolved VPC settings are not supported/),
-      expect.stringMatching(/^vpc_security_group_ids_parameter: SSM-resolved VPC settings are not supported/),
+  });
+
+  it('takes the VPC as SSM parameter names, both or neither, fully qualified and valid, naming the field', () => {
+    const { config } = load({ ...MULTI_ACCOUNT, vpc_subnet_ids_parameter: '/network/subnets', vpc_security_group_ids_parameter: '/network/sg' });
+    expect(config.vpcParameters).toEqual({ subnetIds: '/network/subnets', securityGroupIds: '/network/sg' });
+    expect(config.vpc).toBeUndefined();
+    expect(lines({ ...MULTI_ACCOUNT, vpc_subnet_ids_parameter: '/network/subnets' })).toEqual([expect.stringMatching(/^vpc_security_group_ids_parameter: required with vpc_subnet_ids_parameter/)]);
+    // The reference's mismatch: the name written without the leading "/".
+    expect(problems({ ...MULTI_ACCOUNT, vpc_subnet_ids_parameter: 'sagemaker-domain-subnets', vpc_security_group_ids_parameter: '/network/sg' }).issues).toEqual([
+      expect.objectContaining({ path: 'vpc_subnet_ids_parameter', received: 'sagemaker-domain-subnets', message: expect.stringMatching(/starting with "\/"/) }),
+    ]);
+    expect(lines({ ...MULTI_ACCOUNT, vpc_subnet_ids_parameter: '/network/sub nets', vpc_security_group_ids_parameter: 'arn:aws:ssm:eu-west-1:111111111111:parameter/sg' })).toEqual([
+      expect.stringMatching(/^vpc_subnet_ids_parameter: expected an SSM parameter name/),
+      expect.stringMatching(/^vpc_security_group_ids_parameter: expected an SSM parameter name/),
     ]);
   });
 

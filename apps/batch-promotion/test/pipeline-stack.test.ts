@@ -140,3 +140,49 @@ describe('stages in other regions', () => {
   it('is cdk-nag AwsSolutions clean, support stacks included', () => expectNoNagFindings(app));
   it('passes every Control Tower control, support stacks included', () => expectNoGuardFindings(app));
 });
+
+describe('the promotion pipeline with the VPC as SSM parameter names', () => {
+  const names = { vpc_subnet_ids_parameter: '/mlops/vpc/private-subnet-ids', vpc_security_group_ids_parameter: '/mlops/vpc/sagemaker-sg-ids' };
+  const { app, stack } = synth({ ...MULTI_ACCOUNT, ...names });
+  const template = Template.fromStack(stack);
+  const json = template.toJSON();
+  const resources = json.Resources as Resources;
+  const [[, pipeline]] = ofType(resources, 'AWS::CodePipeline::Pipeline');
+  const stage = (name: string) => pipeline.Properties.Stages.find((s: any) => s.Name === name);
+
+  it('resolves dev\'s VPC from dev\'s SSM parameters of the configured names, for the dev role and the Build step', () => {
+    expect(json.Parameters.DevVpcSubnetIds).toMatchObject({ Type: 'AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>', Default: '/mlops/vpc/private-subnet-ids' });
+    expect(json.Parameters.DevVpcSecurityGroupIds).toMatchObject({ Type: 'AWS::SSM::Parameter::Value<List<AWS::EC2::SecurityGroup::Id>>', Default: '/mlops/vpc/sagemaker-sg-ids' });
+    const devPolicy = JSON.stringify(ofType(resources, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('DevPipelineRole')));
+    expect(devPolicy).toContain('{"Ref":"DevVpcSubnetIds"}');
+    const [build] = ofType(resources, 'AWS::CodeBuild::Project').filter(([, p]) => JSON.stringify(p.Properties.Source.BuildSpec).includes('index.cjs build'));
+    const env = build[1].Properties.Environment.EnvironmentVariables as Array<{ Name: string; Value: unknown }>;
+    const promotion = JSON.stringify(env.find((v) => v.Name === 'PROMOTION')!.Value);
+    expect(promotion).toContain('subnetIdsParameter');
+    expect(promotion).toContain('/mlops/vpc/private-subnet-ids');
+    expect(promotion).toContain('{"Ref":"DevVpcSubnetIds"}');
+    expect(env).toEqual(expect.arrayContaining([{ Name: 'STAGE_TEMPLATE_ARTIFACT', Type: 'PLAINTEXT', Value: 'StageTemplate' }, expect.objectContaining({ Name: 'STAGE_TEMPLATE_FILE' })]));
+  });
+
+  it('gives the Build step the stage template and deploys each stage from the template it wrote (definition inlined)', () => {
+    const [build] = stage('Build').Actions;
+    expect(build.InputArtifacts.map((a: any) => a.Name)).toEqual(['Source', 'PromotionTool', 'StageTemplate']);
+    expect(stage('DeployPreProd').Actions[0].Configuration.TemplatePath).toBe('BuildOutput::preprod-template.json');
+    expect(stage('DeployProd').Actions[0].Configuration.TemplatePath).toBe('BuildOutput::prod-template.json');
+    const stageTemplate = Template.fromStack(stack.template.stageStack).toJSON();
+    expect(stageTemplate.Parameters.VpcSubnetIds.Default).toBe('/mlops/vpc/private-subnet-ids');
+  });
+
+  it('without SSM names deploys the pre-synthesized template as before', () => {
+    const plain = synth(MULTI_ACCOUNT).stack;
+    const [[, p]] = ofType(Template.fromStack(plain).toJSON().Resources, 'AWS::CodePipeline::Pipeline');
+    expect(p.Properties.Stages.find((s: any) => s.Name === 'DeployProd').Actions[0].Configuration.TemplatePath).toMatch(/^StageTemplate::/);
+    expect(Template.fromStack(plain).toJSON().Parameters?.DevVpcSubnetIds).toBeUndefined();
+  });
+
+  it('is cdk-nag AwsSolutions clean', () => expectNoNagFindings(stack));
+  it('passes every Control Tower control or acknowledges it on one resource', () => expectNoGuardFindings(app));
+  it('is cfn-lint clean', async () => {
+    await expectCfnLintClean(stack, [DUMMY_REGION]);
+  });
+});

@@ -18,7 +18,7 @@ describe('reference defects', () => {
     const create = Object.values(stage.Resources as Record<string, any>)
       .filter((r) => r.Type === 'AWS::IAM::Policy')
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
-      .find((s: any) => s.Sid === 'CreateNetworkInterfaces');
+      .find((s: any) => s.Sid === 'CreateNetworkInterfacesInTheVpc');
     expect(JSON.stringify(create.Resource)).toContain(':subnet/subnet-0123456789abcdef1');
     const build = Template.fromStack(stack).findResources('AWS::CodeBuild::Project');
     expect(JSON.stringify(build)).toContain('subnet-0123456789abcdef0');

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { Template, Match } from 'aws-cdk-lib/assertions';
+import { inlineDefinition, renderForCloudFormation, batchInferencePipeline, Placeholder } from '@sagemaker-mlops/pipelines';
 import { createTestApp, DUMMY_ACCOUNTS, DUMMY_REGION, expectCfnLintClean, expectNoGuardFindings, expectNoNagFindings } from '@sagemaker-mlops/test-utils';
 import { describe, expect, it } from 'vitest';
 import { BatchStageStack, PIPELINE_STAGE_PARAMETERS } from '../src/stage/batch-stage-stack';
@@ -143,5 +147,67 @@ describe('the stage template (pre-prod and prod)', () => {
   it('passes every Control Tower control or acknowledges it on one resource', () => expectNoGuardFindings(app));
   it('is cfn-lint clean in the stage regions', async () => {
     await expectCfnLintClean(stack, [DUMMY_REGION, 'us-east-1']);
+  });
+});
+
+describe('the stage template with the VPC as SSM parameter names', () => {
+  const names = { subnetIds: '/mlops/vpc/private-subnet-ids', securityGroupIds: '/mlops/vpc/sagemaker-sg-ids' };
+  const { app, stack, template } = stageStack({ vpcParameterNames: names });
+  const json = template.toJSON();
+
+  it('declares SSM-typed list parameters whose defaults are the configured names ("Reference existing resources and Systems Manager parameters with CloudFormation-supplied parameter types")', () => {
+    expect(json.Parameters.VpcSubnetIds).toMatchObject({ Type: 'AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>', Default: names.subnetIds });
+    expect(json.Parameters.VpcSecurityGroupIds).toMatchObject({ Type: 'AWS::SSM::Parameter::Value<List<AWS::EC2::SecurityGroup::Id>>', Default: names.securityGroupIds });
+    // No name is derived from the stage (the reference read /{env}/sagemaker-domain-sg).
+    expect(JSON.stringify(json.Parameters)).not.toMatch(/StageName.*sagemaker-domain/);
+  });
+
+  it('lets the execution role create network interfaces only in the resolved subnets and security groups', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const exact = statements.find((s: any) => s.Sid === 'CreateNetworkInterfacesInTheVpc');
+    expect(exact.Action).toBe('ec2:CreateNetworkInterface');
+    const resource = JSON.stringify(exact.Resource);
+    expect(exact.Resource['Fn::Split'][0]).toBe(',');
+    expect(resource).toContain('{"Ref":"VpcSubnetIds"}');
+    expect(resource).toContain('{"Ref":"VpcSecurityGroupIds"}');
+    // Fn::Join's delimiter is a literal: the ids are exact, partition, region and account open (a RAM-shared subnet
+    // belongs to another account anyway).
+    expect(resource).toContain('"arn:*:ec2:*:*:subnet/",{"Fn::Join":[",arn:*:ec2:*:*:subnet/",{"Ref":"VpcSubnetIds"}]}');
+    expect(resource).toContain('"arn:*:ec2:*:*:security-group/",{"Fn::Join":[",arn:*:ec2:*:*:security-group/",{"Ref":"VpcSecurityGroupIds"}]}');
+    expect(statements.find((s: any) => s.Sid === 'ManageNetworkInterfaces').Action).toContain('ec2:DeleteNetworkInterface');
+  });
+
+  it('has no EC2 permissions without a VPC', () => {
+    const { template: plain } = stageStack();
+    expect(JSON.stringify(plain.findResources('AWS::IAM::Policy'))).not.toContain('ec2:');
+  });
+
+  it('is cdk-nag AwsSolutions clean', () => expectNoNagFindings(stack));
+  it('passes every Control Tower control or acknowledges it on one resource', () => expectNoGuardFindings(app));
+
+  it('is cfn-lint clean in the stage regions, as synthesized and with the definition inlined by the Build step', async () => {
+    await expectCfnLintClean(stack, [DUMMY_REGION, 'us-east-1']);
+    // What the Build step deploys: the same template, the definition inlined over the resolved VPC lists.
+    const vpcPlaceholders = { subnets: [Placeholder.of('VpcSubnetIds').toString()], securityGroupIds: [Placeholder.of('VpcSecurityGroupIds').toString()] };
+    const pipeline = batchInferencePipeline({ name: 'abalone-p-abc123def456-preprod-pipeline', region: DUMMY_REGION, vpc: vpcPlaceholders, codePrefix: Placeholder.of('CodePrefix') });
+    const joined = (p: string) => ({ 'Fn::Join': ['","', { Ref: p }] });
+    const sub = renderForCloudFormation(pipeline, {
+      SageMakerRoleArn: `arn:aws:iam::${DUMMY_ACCOUNTS.staging}:role/abalone-p-abc123def456-preprod-sm-execution`,
+      ArtifactBucket: `p-abc123def456-preprod-artifacts-${DUMMY_ACCOUNTS.staging}`,
+      ModelPackageGroupName: 'abalone-p-abc123def456',
+      CodePrefix: `s3://${RELEASE_BUCKET}/releases/code/0123456789abcdef`,
+      VpcSubnetIds: joined('VpcSubnetIds'),
+      VpcSecurityGroupIds: joined('VpcSecurityGroupIds'),
+    });
+    const inlined = inlineDefinition(JSON.stringify(json), sub);
+    if (!('template' in inlined)) throw new Error(inlined.problem);
+    expect(inlined.removedParameters).toEqual(['PipelineDefinitionKey']);
+    const parsed = JSON.parse(inlined.template);
+    const [pipelineResource] = Object.values(parsed.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::SageMaker::Pipeline');
+    expect(pipelineResource.Properties.PipelineDefinition).toEqual({ PipelineDefinitionBody: sub });
+    const dir = mkdtempSync(joinPath(tmpdir(), 'inlined-stage-'));
+    writeFileSync(joinPath(dir, 'manifest.json'), '{}');
+    writeFileSync(joinPath(dir, 'StageInlined.template.json'), inlined.template);
+    await expectCfnLintClean(dir, [DUMMY_REGION, 'us-east-1']);
   });
 });

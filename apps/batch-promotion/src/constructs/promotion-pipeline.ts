@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -22,7 +22,7 @@ import {
   SecureBucket,
 } from '@sagemaker-mlops/constructs';
 import { DeadLetterQueue } from '@sagemaker-mlops/events';
-import { promotionBundlePath } from '@sagemaker-mlops/pipelines';
+import { promotionBundlePath, stageTemplateFile } from '@sagemaker-mlops/pipelines';
 import { Construct } from 'constructs';
 import { derivedNames, type BatchPromotionConfig, type StageSettings } from '../config';
 import { REPOSITORY_LAYOUT } from '../seed';
@@ -55,6 +55,12 @@ export interface PromotionPipelineProps {
   readonly key: kms.IKey;
   /** The dev SageMaker pipeline's role. */
   readonly devPipelineRoleArn: string;
+  /**
+   * The VPC of dev's jobs: with SSM parameter names, the lists the module's stack resolved in dev.
+   *
+   * @default - `config.vpc`
+   */
+  readonly devVpc?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
   /** @default - the CodeConnections repository of `config.repository` */
   readonly repository?: codecommit.IRepository;
 }
@@ -89,6 +95,8 @@ export class PromotionPipeline extends Construct {
     const toolOutput = new codepipeline.Artifact('PromotionTool');
     const templateOutput = new codepipeline.Artifact('StageTemplate');
     const buildOutput = new codepipeline.Artifact('BuildOutput');
+    /** VPC from SSM parameter names: each stage's template is the stage template with its definition inlined. */
+    const inlinesDefinitions = config.vpcParameters !== undefined;
 
     const source = new RepositorySource(this, 'Repository', {
       repository: props.repository
@@ -117,14 +125,18 @@ export class PromotionPipeline extends Construct {
       exportedVariables: { names: EXPORTED_VARIABLES, file: `${BUILD_OUTPUT_DIR}/${VARIABLES_FILE}` },
       environmentVariables: {
         OUTPUT_DIR: { value: BUILD_OUTPUT_DIR },
-        PROMOTION: { value: JSON.stringify(promotionSettings(config, props.devPipelineRoleArn)) },
+        // toJsonString: with SSM parameter names, dev's VPC lists are resolved by CloudFormation into the value.
+        PROMOTION: { value: stack.toJsonString(promotionSettings(config, props.devPipelineRoleArn, props.devVpc)) },
+        // With SSM parameter names the Build step inlines each stage's definition into the stage template, which
+        // CodeBuild puts at $CODEBUILD_SRC_DIR_<artifact>.
+        ...(inlinesDefinitions ? { STAGE_TEMPLATE_ARTIFACT: { value: templateOutput.artifactName! }, STAGE_TEMPLATE_FILE: { value: props.template.templateFile } } : {}),
       },
     });
     const buildAction = new actions.CodeBuildAction({
       actionName: 'RenderAndPackage',
       project: this.buildProject,
       input: sourceOutput,
-      extraInputs: [toolOutput],
+      extraInputs: inlinesDefinitions ? [toolOutput, templateOutput] : [toolOutput],
       outputs: [buildOutput],
       variablesNamespace: 'Build',
     });
@@ -217,7 +229,7 @@ export class PromotionPipeline extends Construct {
       crossAccountDeployAction(this, pascal(stage.name), {
         actionName: PIPELINE_LAYOUT.deployAction,
         stackName: stage.stackName,
-        templatePath: templateOutput.atPath(props.template.templateFile),
+        templatePath: inlinesDefinitions ? buildOutput.atPath(stageTemplateFile(stage.name)) : templateOutput.atPath(props.template.templateFile),
         templateConfiguration: buildOutput.atPath(`${stage.name}-template-configuration.json`),
         account: stage.account,
         region: stage.region,
@@ -310,7 +322,7 @@ function pascal(stage: string): string {
 }
 
 /** The Build step's settings (environment variable PROMOTION). */
-export function promotionSettings(config: BatchPromotionConfig, devRoleArn: string) {
+export function promotionSettings(config: BatchPromotionConfig, devRoleArn: string, devVpc?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] }) {
   return {
     ...{ pipelineSource: REPOSITORY_LAYOUT.pipelineSource, scriptsDir: REPOSITORY_LAYOUT.scriptsDir, configDir: REPOSITORY_LAYOUT.configDir },
     releaseBucket: config.devBucketName,
@@ -326,7 +338,15 @@ export function promotionSettings(config: BatchPromotionConfig, devRoleArn: stri
       bucket: s.bucketName,
       createModelPackageGroup: s.createsModelPackageGroup,
     })),
-    vpc: config.vpc && { subnetIds: [...config.vpc.subnetIds], securityGroupIds: [...config.vpc.securityGroupIds] },
+    vpc: config.vpcParameters
+      ? {
+          subnetIdsParameter: config.vpcParameters.subnetIds,
+          securityGroupIdsParameter: config.vpcParameters.securityGroupIds,
+          // Comma-separated: CloudFormation joins the lists it resolved from dev's SSM parameters.
+          devSubnetIds: devVpc ? Fn.join(',', [...devVpc.subnetIds]) : '',
+          devSecurityGroupIds: devVpc ? Fn.join(',', [...devVpc.securityGroupIds]) : '',
+        }
+      : config.vpc && { subnetIds: [...config.vpc.subnetIds], securityGroupIds: [...config.vpc.securityGroupIds] },
     tags: {
       'sagemaker:project-name': config.projectName,
       'sagemaker:project-id': config.projectId,

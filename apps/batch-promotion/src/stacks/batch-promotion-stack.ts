@@ -1,15 +1,21 @@
-import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { acknowledgeGrantWildcards, EncryptionKey, nagNotation, SecureBucket, seededCodeCommitRepository } from '@sagemaker-mlops/constructs';
+import { EncryptionKey, SecureBucket, seededCodeCommitRepository } from '@sagemaker-mlops/constructs';
 import { Construct } from 'constructs';
 import type { BatchPromotionConfig } from '../config';
 import { PromotionPipeline } from '../constructs/promotion-pipeline';
 import { BatchStageTemplate } from '../stage/batch-stage-template';
-import { pipelineExecutionStatements } from '../stage/execution-policy';
+import { acknowledgeStatements, pipelineExecutionStatements } from '../stage/execution-policy';
+
+/** The VPC of dev's jobs: the configured ids, or the lists CloudFormation resolves from dev's SSM parameters. */
+export interface DevVpc {
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+}
 
 export interface BatchPromotionStackProps extends StackProps {
   readonly config: BatchPromotionConfig;
@@ -33,6 +39,8 @@ export class BatchPromotionStack extends Stack {
   public readonly template: BatchStageTemplate;
   public readonly promotion: PromotionPipeline;
   public readonly repository?: codecommit.Repository;
+  /** The VPC of dev's jobs (list tokens with SSM parameter names). */
+  public readonly devVpc?: DevVpc;
 
   constructor(scope: Construct, id: string, props: BatchPromotionStackProps) {
     super(scope, id, props);
@@ -56,6 +64,20 @@ export class BatchPromotionStack extends Stack {
     });
     group.applyRemovalPolicy(config.retainOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
 
+    // With SSM parameter names, dev resolves its own VPC like every stage: SSM-typed parameters of this stack ("Reference
+    // existing resources and Systems Manager parameters with CloudFormation-supplied parameter types", AWS
+    // CloudFormation User Guide), the configured names as defaults, read when the stack deploys.
+    if (config.vpcParameters) {
+      const ssmList = (id: string, type: string, name: string, of: string) =>
+        new CfnParameter(this, id, { type: `AWS::SSM::Parameter::Value<List<${type}>>`, default: name, description: `SSM parameter (of the dev account) holding the ${of} of the dev pipeline's jobs` });
+      this.devVpc = {
+        subnetIds: ssmList('DevVpcSubnetIds', 'AWS::EC2::Subnet::Id', config.vpcParameters.subnetIds, 'subnet ids').valueAsList,
+        securityGroupIds: ssmList('DevVpcSecurityGroupIds', 'AWS::EC2::SecurityGroup::Id', config.vpcParameters.securityGroupIds, 'security group ids').valueAsList,
+      };
+    } else {
+      this.devVpc = config.vpc;
+    }
+
     let devRoleArn: string;
     if (config.devPipelineRole.kind === 'created') {
       const roleName = config.devPipelineRole.name;
@@ -70,18 +92,10 @@ export class BatchPromotionStack extends Stack {
         artifactBucketName: this.devBucket.bucketName,
         artifactKeyArn: this.key.keyArn,
         modelPackageGroupName: config.modelPackageGroupName,
-        vpc: config.vpc,
+        vpc: this.devVpc,
       });
       for (const { statement } of statements) role.addToPolicy(statement);
-      acknowledgeGrantWildcards(
-        this,
-        statements
-          .filter((s) => s.wildcardReason)
-          .map(({ statement, wildcardReason }) => {
-            const expected = statement.resources.map((r) => nagNotation(this.resolve(r)));
-            return { covers: (resources: string[]) => resources.length === expected.length && resources.every((r) => expected.includes(r)), reason: wildcardReason! };
-          }),
-      );
+      acknowledgeStatements(this, statements);
       this.devPipelineRole = role;
     } else {
       devRoleArn = config.devPipelineRole.arn;
@@ -97,6 +111,7 @@ export class BatchPromotionStack extends Stack {
       releaseBucketName: config.devBucketName,
       modelPackageGroupName: config.modelPackageGroupName,
       vpc: config.vpc,
+      vpcParameterNames: config.vpcParameters,
       retainOnDelete: config.retainOnDelete,
     });
 
@@ -115,6 +130,7 @@ export class BatchPromotionStack extends Stack {
       devBucket: this.devBucket,
       key: this.key,
       devPipelineRoleArn: devRoleArn,
+      devVpc: this.devVpc,
       repository: this.repository,
     });
 

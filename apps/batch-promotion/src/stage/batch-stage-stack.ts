@@ -8,10 +8,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { acknowledgeControl, acknowledgeGrantWildcards, EncryptionKey, nagNotation, SecureBucket } from '@sagemaker-mlops/constructs';
-import { STAGE_PIPELINE_PARAMETERS } from '@sagemaker-mlops/pipelines';
+import { acknowledgeControl, EncryptionKey, SecureBucket } from '@sagemaker-mlops/constructs';
+import { STAGE_PIPELINE_PARAMETERS, VPC_TEMPLATE_PARAMETERS } from '@sagemaker-mlops/pipelines';
 import { Construct } from 'constructs';
-import { pipelineExecutionStatements, type ReasonedStatement } from './execution-policy';
+import { acknowledgeStatements, pipelineExecutionStatements } from './execution-policy';
 
 /**
  * The stage parameters of the batch-inference pipeline: the keys of a stage file (`config/<stage>.json`) that the
@@ -43,6 +43,14 @@ export interface BatchStageStackProps extends StackProps {
    */
   readonly vpc?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
   /**
+   * SSM parameter names of the subnets and security groups, resolved in each stage account when the stack deploys
+   * (parameters `VpcSubnetIds` and `VpcSecurityGroupIds` of SSM parameter types, the names as defaults). The Build
+   * step then inlines each stage's definition into this template, reading the resolved lists (see the README).
+   *
+   * @default - no VPC from SSM
+   */
+  readonly vpcParameterNames?: { readonly subnetIds: string; readonly securityGroupIds: string };
+  /**
    * Whether the artifacts bucket, its key and the model package group outlive the stack.
    *
    * @default true
@@ -70,6 +78,9 @@ export class BatchStageStack extends Stack {
   public readonly pipelineParameters: Record<PipelineStageParameter, CfnParameter>;
   public readonly scheduleExpression: CfnParameter;
   public readonly createModelPackageGroup: CfnParameter;
+  /** The SSM-typed VPC parameters, with `vpcParameterNames`. */
+  public readonly vpcSubnetIds?: CfnParameter;
+  public readonly vpcSecurityGroupIds?: CfnParameter;
   public readonly key: kms.Key;
   public readonly bucket: s3.Bucket;
   public readonly executionRole: iam.Role;
@@ -143,6 +154,18 @@ export class BatchStageStack extends Stack {
       allowedValues: ['true', 'false'],
       default: 'true',
     });
+    let vpc = props.vpc;
+    if (props.vpcParameterNames) {
+      if (props.vpc) throw new Error('BatchStageStack: give vpc or vpcParameterNames, not both');
+      // "Reference existing resources and Systems Manager parameters with CloudFormation-supplied parameter types"
+      // (AWS CloudFormation User Guide): AWS::SSM::Parameter::Value<List<AWS-specific type>> resolves the named
+      // parameter (StringList, or comma-separated String) of the deploying account and checks each id exists there.
+      const ssmList = (id: string, type: string, name: string, of: string) =>
+        new CfnParameter(this, id, { type: `AWS::SSM::Parameter::Value<List<${type}>>`, default: name, description: `SSM parameter (of this account) holding the ${of} of the jobs` });
+      this.vpcSubnetIds = ssmList(VPC_TEMPLATE_PARAMETERS.subnets, 'AWS::EC2::Subnet::Id', props.vpcParameterNames.subnetIds, 'subnet ids');
+      this.vpcSecurityGroupIds = ssmList(VPC_TEMPLATE_PARAMETERS.securityGroups, 'AWS::EC2::SecurityGroup::Id', props.vpcParameterNames.securityGroupIds, 'security group ids');
+      vpc = { subnetIds: this.vpcSubnetIds.valueAsList, securityGroupIds: this.vpcSecurityGroupIds.valueAsList };
+    }
     const stage = this.stageName.valueAsString;
     const createGroup = new CfnCondition(this, 'CreatesModelPackageGroup', { expression: Fn.conditionEquals(this.createModelPackageGroup.valueAsString, 'true') });
 
@@ -191,7 +214,7 @@ export class BatchStageStack extends Stack {
       release: { bucketName: props.releaseBucketName, account: props.devAccount, region: props.devRegion },
       dataBucketNames: [inputBucket.valueAsString, batchBucket.valueAsString],
       modelPackageGroupName: props.modelPackageGroupName,
-      vpc: props.vpc,
+      vpc,
     });
     for (const { statement } of statements) this.executionRole.addToPolicy(statement);
     acknowledgeStatements(this, statements);
@@ -201,7 +224,9 @@ export class BatchStageStack extends Stack {
       pipelineDisplayName: pipelineName,
       pipelineDescription: `Batch inference of ${props.projectName} (${props.projectId}): preprocess, train, evaluate, register, transform`,
       roleArn: this.executionRole.roleArn,
-      // The definition the Build step rendered for this stage, read from the dev bucket when the stack deploys.
+      // The definition the Build step rendered for this stage, read from the dev bucket when the stack deploys. With
+      // vpcParameterNames the Build step writes this template with the definition inlined instead
+      // (PipelineDefinitionBody, Fn::Sub over the resolved VPC lists): see inlineDefinition of @sagemaker-mlops/pipelines.
       pipelineDefinition: { PipelineDefinitionS3Location: { Bucket: props.releaseBucketName, Key: this.definitionKey.valueAsString } },
     });
     // The jobs may only start once the role can run them.
@@ -339,22 +364,6 @@ export class BatchStageStack extends Stack {
     };
     for (const [outputId, value] of Object.entries(outputs)) new CfnOutput(this, outputId, { value });
   }
-}
-
-/** Acknowledges the wildcard findings of each reasoned statement on the policy that holds it, statement by statement. */
-function acknowledgeStatements(stack: Stack, statements: ReasonedStatement[]): void {
-  acknowledgeGrantWildcards(
-    stack,
-    statements
-      .filter((s) => s.wildcardReason)
-      .map(({ statement, wildcardReason }) => {
-        const expected = statement.resources.map((r) => nagNotation(stack.resolve(r)));
-        return {
-          covers: (resources: string[]) => resources.length === expected.length && resources.every((r) => expected.includes(r)),
-          reason: wildcardReason!,
-        };
-      }),
-  );
 }
 
 /** A dead-letter queue of its own needs no dead-letter queue (cdk-nag SQS3, Control Tower CT.SQS.PR.1). */

@@ -1,5 +1,6 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { acknowledgeGrantWildcards, nagNotation } from '@sagemaker-mlops/constructs';
 import type { IConstruct } from 'constructs';
 
 /** What a SageMaker pipeline execution role must reach: the jobs of the batch-inference definition and their data. */
@@ -24,7 +25,12 @@ export interface PipelineExecutionPolicyProps {
   readonly dataBucketNames?: string[];
   /** The model package group versions are registered in. */
   readonly modelPackageGroupName: string;
-  /** Whether the jobs run in a VPC (they then manage their network interfaces). */
+  /**
+   * Whether the jobs run in a VPC (they then manage their network interfaces): ids, or list tokens that
+   * CloudFormation resolves at deploy time (SSM parameter types).
+   *
+   * @default - no VPC
+   */
   readonly vpc?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
 }
 
@@ -164,17 +170,29 @@ export function pipelineExecutionStatements(scope: IConstruct, props: PipelineEx
     statement: new iam.PolicyStatement({ sid: 'AuthorizeImagePulls', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
     wildcardReason: 'ecr:GetAuthorizationToken does not support resource-level permissions.',
   });
+  // The EC2 actions of "CreateTrainingJob API: Execution Role Permissions" (How to use SageMaker AI execution roles,
+  // Amazon SageMaker AI Developer Guide), needed only when the jobs run in a VPC.
   if (props.vpc) {
     const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
     const interfaces = ec2Arn('network-interface', '*');
     const why = 'SageMaker creates the network interfaces of each job, so their ids are unknown; they are limited to this account and region.';
+    // CreateNetworkInterface is authorized on the interface and on its subnet and security groups ("Actions,
+    // resources, and condition keys for Amazon EC2", Service Authorization Reference): the interfaces in one
+    // statement, the configured subnets and groups exactly in another.
+    statements.push({
+      statement: new iam.PolicyStatement({ sid: 'CreateNetworkInterfaces', actions: ['ec2:CreateNetworkInterface'], resources: [interfaces] }),
+      wildcardReason: why,
+    });
+    const resolvedAtDeploy = Token.isUnresolved(props.vpc.subnetIds) || Token.isUnresolved(props.vpc.securityGroupIds);
     statements.push({
       statement: new iam.PolicyStatement({
-        sid: 'CreateNetworkInterfaces',
+        sid: 'CreateNetworkInterfacesInTheVpc',
         actions: ['ec2:CreateNetworkInterface'],
-        resources: [interfaces, ...props.vpc.subnetIds.map((s) => ec2Arn('subnet', s)), ...props.vpc.securityGroupIds.map((g) => ec2Arn('security-group', g))],
+        resources: vpcArns(stack, props.vpc),
       }),
-      wildcardReason: `${why} The subnets and security groups are the configured ones.`,
+      wildcardReason: resolvedAtDeploy
+        ? 'The subnet and security group ids are resolved from SSM when the stack deploys; CloudFormation cannot build their ARNs with computed partition, region and account, so only the ids are exact.'
+        : undefined,
     });
     statements.push({
       statement: new iam.PolicyStatement({
@@ -194,4 +212,45 @@ export function pipelineExecutionStatements(scope: IConstruct, props: PipelineEx
     });
   }
   return statements;
+}
+
+/**
+ * The ARNs of the configured subnets and security groups. Ids given as a list token (an SSM-typed template
+ * parameter, resolved at deploy time) cannot be mapped at synth time, and Fn::Join's delimiter must be a literal
+ * ("Fn::Join", AWS CloudFormation Template Reference), so their ARNs are `arn:*:ec2:*:*:subnet/<id>`:
+ * Fn::Split(",", Fn::Join("", ["arn:*:ec2:*:*:subnet/", Fn::Join(",arn:*:ec2:*:*:subnet/", ids), ...])). The ids are
+ * exact; the account is left open, which a subnet shared through AWS RAM (owned by another account) needs anyway.
+ */
+function vpcArns(stack: Stack, vpc: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] }): string[] {
+  const literal = !Token.isUnresolved(vpc.subnetIds) && !Token.isUnresolved(vpc.securityGroupIds);
+  if (literal) {
+    const arn = (resource: string, id: string) => stack.formatArn({ service: 'ec2', resource, resourceName: id });
+    return [...vpc.subnetIds.map((id) => arn('subnet', id)), ...vpc.securityGroupIds.map((id) => arn('security-group', id))];
+  }
+  const arns = (resource: string, ids: readonly string[]) => {
+    const prefix = `arn:*:ec2:*:*:${resource}/`;
+    return Token.isUnresolved(ids) ? Fn.join('', [prefix, Fn.join(`,${prefix}`, [...ids])]) : ids.map((id) => `${prefix}${id}`).join(',');
+  };
+  return Fn.split(',', Fn.join(',', [arns('subnet', vpc.subnetIds), arns('security-group', vpc.securityGroupIds)]));
+}
+
+/**
+ * Acknowledges the wildcard findings of each reasoned statement on the policy that holds it, statement by statement
+ * (a statement's resources may be one list token, e.g. Fn::Split over deploy-time values: resolved as a whole).
+ */
+export function acknowledgeStatements(scope: IConstruct, statements: readonly ReasonedStatement[]): void {
+  const stack = Stack.of(scope);
+  acknowledgeGrantWildcards(
+    stack,
+    statements
+      .filter((s) => s.wildcardReason)
+      .map(({ statement, wildcardReason }) => {
+        const resolved: unknown = stack.resolve(statement.resources);
+        const expected = (Array.isArray(resolved) ? resolved : [resolved]).map(nagNotation);
+        return {
+          covers: (resources: string[]) => resources.length === expected.length && resources.every((r) => expected.includes(r)),
+          reason: wildcardReason!,
+        };
+      }),
+  );
 }
