@@ -127,7 +127,12 @@ export const HANDLER_PERMISSION_EXCLUSIONS: Readonly<Record<string, readonly Han
       reason: 'S3 Metadata tables only (MetadataTableConfiguration, MetadataConfiguration)',
       holds: setsNone('MetadataTableConfiguration', 'MetadataConfiguration'),
     },
-    { actions: ['s3:PutObjectAcl'], reason: 'a canned ACL only (AccessControl); the buckets enforce bucket-owner ownership with ACLs disabled', holds: setsNone('AccessControl') },
+    {
+      actions: ['s3:PutObjectAcl', 's3:PutBucketAcl'],
+      reason: 'a canned ACL only (AccessControl); the buckets enforce bucket-owner ownership with ACLs disabled',
+      holds: setsNone('AccessControl'),
+    },
+    { actions: ['s3:PutBucketNotification'], reason: 'event notifications only (NotificationConfiguration)', holds: setsNone('NotificationConfiguration') },
     {
       actions: ['s3:DeleteObject'],
       reason: 'no bucket property calls for deleting objects at creation; granting object deletion on every bucket would let a deploy destroy data',
