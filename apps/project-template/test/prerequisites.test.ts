@@ -43,6 +43,8 @@ const NO_GAPS = { unknownTypes: [], missingActions: {} };
 const KNOWN_LAUNCH_ROLE_GAPS: Record<string, readonly string[]> = {
   // No repository triggers or renames in the template.
   'AWS::CodeCommit::Repository': ['codecommit:UpdateRepositoryName', 'codecommit:GetRepositoryTriggers', 'codecommit:PutRepositoryTriggers'],
+  // The project pipelines do not restart on update (RestartExecutionOnUpdate false).
+  'AWS::CodePipeline::Pipeline': ['codepipeline:StartPipelineExecution'],
   // No managed policies on project roles (attaching any would be an escalation path); boundaries are never removed.
   'AWS::IAM::Role': ['iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRolePermissionsBoundary'],
   // Keys are never disabled and rotation is never turned off.
@@ -120,6 +122,8 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
         // Exactly the deliberate gaps: a new gap fails, and so does a stale entry of the list.
         const sorted = (m: Record<string, readonly string[]>) => Object.fromEntries(Object.entries(m).map(([t, a]) => [t, [...a].sort()]));
         const known = Object.fromEntries(Object.entries(KNOWN_LAUNCH_ROLE_GAPS).filter(([type]) => types.includes(type)));
+        // The role passes the configured connection only: with CodeCommit repositories there is none to pass.
+        if (!('code_connection_arn' in parameters)) known['AWS::CodePipeline::Pipeline'] = [...known['AWS::CodePipeline::Pipeline'], 'codestar-connections:PassConnection', 'codeconnections:PassConnection'];
         expect(sorted(missingActions)).toEqual(sorted(known));
       }
     });

@@ -26,8 +26,8 @@ const SC_PREFIX = 'SC-';
  * access and `iam:PassRole` on `*`.
  *
  * The actions are those CloudFormation calls for each resource type (the `handlers` permissions of the
- * resource type schemas in the CloudFormation registry); a project that fails to launch names the missing
- * action in its stack events.
+ * resource type schemas in the CloudFormation registry, `HANDLER_PERMISSIONS` of @sagemaker-mlops/config, checked
+ * by test/launch-role-permissions.test.ts); a project that fails to launch names the missing action in its stack events.
  */
 export class LaunchRole extends Construct {
   public readonly role: iam.Role;
@@ -108,6 +108,7 @@ export class LaunchRole extends Construct {
         's3:GetEncryptionConfiguration',
         's3:PutLifecycleConfiguration',
         's3:GetLifecycleConfiguration',
+        's3:GetBucketMetadataTableConfiguration',
         's3:ListBucket',
       ],
       [buckets],
@@ -224,6 +225,9 @@ export class LaunchRole extends Construct {
       [arn('codecommit', '*-build', undefined, ArnFormat.NO_RESOURCE_NAME), arn('codecommit', '*-deploy', undefined, ArnFormat.NO_RESOURCE_NAME)],
       'The repositories are named <project name>-build and <project name>-deploy, known only at launch.',
     );
+    // The repository's delete handler lists repositories; ListRepositories takes no resource ("CodeCommit
+    // permissions reference", AWS CodeCommit User Guide).
+    allow('ListRepositories', ['codecommit:ListRepositories'], ['*'], 'codecommit:ListRepositories has no resource-level permissions; the delete handler of AWS::CodeCommit::Repository calls it.');
     allow(
       'ProjectBuildProjects',
       ['codebuild:CreateProject', 'codebuild:UpdateProject', 'codebuild:DeleteProject', 'codebuild:BatchGetProjects'],
@@ -243,6 +247,8 @@ export class LaunchRole extends Construct {
         'logs:UntagResource',
         'logs:ListTagsForResource',
         'logs:DescribeLogGroups',
+        'logs:GetDataProtectionPolicy',
+        'logs:DeleteDataProtectionPolicy',
       ],
       [arn('logs', 'log-group', `${SC_PREFIX}*`, ArnFormat.COLON_RESOURCE_NAME)],
       'CloudFormation names the log groups after the provisioned product stack.',
@@ -292,12 +298,12 @@ export class LaunchRole extends Construct {
     }
 
     const policy = this.role.node.findChild('DefaultPolicy').node.defaultChild!;
-    const seen = new Set<string>();
+    // One finding per wildcard resource, whichever statements name it: its acknowledgement gives every reason.
+    const reasons = new Map<string, string[]>();
     for (const { resource, reason } of wildcards) {
       const id = `AwsSolutions-IAM5[Resource::${nagNotation(stack.resolve(resource))}]`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      Validations.of(policy).acknowledge({ id, reason });
+      reasons.set(id, [...new Set([...(reasons.get(id) ?? []), reason])]);
     }
+    for (const [id, list] of reasons) Validations.of(policy).acknowledge({ id, reason: list.join(' ') });
   }
 }
