@@ -173,6 +173,18 @@ describe('the promotion pipeline with the VPC as SSM parameter names', () => {
     expect(stageTemplate.Parameters.VpcSubnetIds.Default).toBe('/mlops/vpc/private-subnet-ids');
   });
 
+  it('lets each stage read only its released code from the dev bucket: the definition is inlined, nothing reads it at deploy time', () => {
+    const [[, policy]] = ofType(resources, 'AWS::S3::BucketPolicy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('ReadsItsRelease'));
+    const reads = policy.Properties.PolicyDocument.Statement.filter((s: any) => /ReadsItsRelease$/.test(s.Sid));
+    expect(reads).toHaveLength(2);
+    for (const read of reads) {
+      expect(JSON.stringify(read.Resource)).not.toContain('releases/definitions');
+      expect(JSON.stringify(read.Resource)).toContain('releases/code/*');
+      expect(JSON.stringify(read.Principal)).not.toContain('cfn-exec-role');
+      expect(JSON.stringify(read.Condition)).not.toContain('cfn-exec-role');
+    }
+  });
+
   it('without SSM names deploys the pre-synthesized template as before', () => {
     const plain = synth(MULTI_ACCOUNT).stack;
     const [[, p]] = ofType(Template.fromStack(plain).toJSON().Resources, 'AWS::CodePipeline::Pipeline');

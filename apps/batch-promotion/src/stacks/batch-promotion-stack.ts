@@ -159,10 +159,17 @@ export class BatchPromotionStack extends Stack {
    * definition of that stage, the stage's SageMaker execution role the code. Nothing else of the bucket.
    */
   private allowStagesToReadReleases(config: BatchPromotionConfig): void {
+    // Which identity reads PipelineDefinitionS3Location when CloudFormation creates the pipeline is not documented:
+    // "If specified, SageMaker retrieves the pipeline definition from this location" (AWS::SageMaker::Pipeline
+    // PipelineDefinition, AWS CloudFormation Template Reference) names neither CloudFormation's role nor the
+    // pipeline's RoleArn. Both may read the stage's definitions until a deployment shows which one is used. With the
+    // VPC from SSM parameter names the definition is inlined (PipelineDefinitionBody): no S3 read at deploy time, so
+    // only the execution role reads the code.
+    const inlined = config.vpcParameters !== undefined;
     for (const stage of config.stages) {
       const readers = [
         `arn:${stage.partition}:iam::${stage.account}:role/${stage.executionRoleName}`,
-        `arn:${stage.partition}:iam::${stage.account}:role/cdk-${config.cdkBootstrapQualifier}-cfn-exec-role-${stage.account}-${stage.region}`,
+        ...(inlined ? [] : [`arn:${stage.partition}:iam::${stage.account}:role/cdk-${config.cdkBootstrapQualifier}-cfn-exec-role-${stage.account}-${stage.region}`]),
       ];
       const principal = new iam.AccountPrincipal(stage.account).withConditions({ ArnEquals: { 'aws:PrincipalArn': readers } });
       this.devBucket.addToResourcePolicy(
@@ -170,7 +177,7 @@ export class BatchPromotionStack extends Stack {
           sid: `${stage.name}ReadsItsRelease`,
           principals: [principal],
           actions: ['s3:GetObject'],
-          resources: [this.devBucket.arnForObjects(`releases/definitions/${stage.name}/*`), this.devBucket.arnForObjects('releases/code/*')],
+          resources: [...(inlined ? [] : [this.devBucket.arnForObjects(`releases/definitions/${stage.name}/*`)]), this.devBucket.arnForObjects('releases/code/*')],
         }),
       );
       this.key.addToResourcePolicy(
