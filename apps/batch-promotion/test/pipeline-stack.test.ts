@@ -76,15 +76,18 @@ describe('the promotion pipeline (dev account)', () => {
     expect(statements.flatMap((s: any) => [].concat(s.Action)).filter((a: string) => a === '*' || a === 'iam:PassRole' && false)).toEqual([]);
   });
 
-  it('lets each stage account read only its release: its definition and the code, for its execution and cfn-exec roles', () => {
+  it('lets each stage account read only its release: its definition for its cfn-exec role (the handler reads it), the code for its execution role', () => {
     const [[, policy]] = ofType(resources, 'AWS::S3::BucketPolicy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('ReadsItsRelease'));
-    const read = policy.Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'prodReadsItsRelease');
-    expect(read.Action).toBe('s3:GetObject');
-    expect(read.Condition.ArnEquals['aws:PrincipalArn']).toEqual([
-      `arn:aws:iam::${DUMMY_ACCOUNTS.prod}:role/abalone-p-abc123def456-prod-sm-execution`,
-      `arn:aws:iam::${DUMMY_ACCOUNTS.prod}:role/cdk-hnb659fds-cfn-exec-role-${DUMMY_ACCOUNTS.prod}-${DUMMY_REGION}`,
-    ]);
-    expect(JSON.stringify(read.Resource)).toContain('/releases/definitions/prod/*');
+    const bySid = (sid: string) => policy.Properties.PolicyDocument.Statement.find((s: any) => s.Sid === sid);
+    const code = bySid('prodReadsItsRelease');
+    expect(code.Action).toBe('s3:GetObject');
+    expect(code.Condition.ArnEquals['aws:PrincipalArn']).toEqual([`arn:aws:iam::${DUMMY_ACCOUNTS.prod}:role/abalone-p-abc123def456-prod-sm-execution`]);
+    expect(JSON.stringify(code.Resource)).toContain('/releases/code/*');
+    expect(JSON.stringify(code.Resource)).not.toContain('definitions');
+    const definition = bySid('prodDeploysItsDefinition');
+    expect(definition.Action).toBe('s3:GetObject');
+    expect(definition.Condition.ArnEquals['aws:PrincipalArn']).toEqual([`arn:aws:iam::${DUMMY_ACCOUNTS.prod}:role/cdk-hnb659fds-cfn-exec-role-${DUMMY_ACCOUNTS.prod}-${DUMMY_REGION}`]);
+    expect(JSON.stringify(definition.Resource)).toContain('/releases/definitions/prod/*');
   });
 
   it('outputs the promotion pipeline, the stage pipelines and dashboards, and metadata', () => {
@@ -177,6 +180,7 @@ describe('the promotion pipeline with the VPC as SSM parameter names', () => {
     const [[, policy]] = ofType(resources, 'AWS::S3::BucketPolicy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('ReadsItsRelease'));
     const reads = policy.Properties.PolicyDocument.Statement.filter((s: any) => /ReadsItsRelease$/.test(s.Sid));
     expect(reads).toHaveLength(2);
+    expect(policy.Properties.PolicyDocument.Statement.filter((s: any) => /DeploysItsDefinition$/.test(s.Sid))).toEqual([]);
     for (const read of reads) {
       expect(JSON.stringify(read.Resource)).not.toContain('releases/definitions');
       expect(JSON.stringify(read.Resource)).toContain('releases/code/*');

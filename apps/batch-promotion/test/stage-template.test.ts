@@ -88,6 +88,8 @@ describe('the stage template (pre-prod and prod)', () => {
     expect(bySid.RegisterModelVersions.Action).toContain('sagemaker:CreateModelPackage');
     expect(JSON.stringify(bySid.RegisterModelVersions.Resource)).toContain('model-package-group/abalone-p-abc123def456');
     expect(bySid.ReadPromotedCode).toMatchObject({ Action: 's3:GetObject', Condition: { StringEquals: { 's3:ResourceAccount': DUMMY_ACCOUNTS.tooling } } });
+    // Only the code: the definition is read by CloudFormation's role (the type's handler permissions).
+    expect(JSON.stringify(bySid.ReadPromotedCode.Resource)).toMatch(new RegExp(`:s3:::${RELEASE_BUCKET}/releases/code/\\*"`));
     expect(JSON.stringify(bySid.ReadInputData.Resource)).toContain('InputDataBucket');
     expect(JSON.stringify(bySid.ReadInputData.Resource)).toContain('BatchDataBucket');
     const actions = statements.flatMap((s) => ([] as string[]).concat(s.Action));

@@ -159,31 +159,40 @@ export class BatchPromotionStack extends Stack {
    * definition of that stage, the stage's SageMaker execution role the code. Nothing else of the bucket.
    */
   private allowStagesToReadReleases(config: BatchPromotionConfig): void {
-    // Which identity reads PipelineDefinitionS3Location when CloudFormation creates the pipeline is not documented:
-    // "If specified, SageMaker retrieves the pipeline definition from this location" (AWS::SageMaker::Pipeline
-    // PipelineDefinition, AWS CloudFormation Template Reference) names neither CloudFormation's role nor the
-    // pipeline's RoleArn. Both may read the stage's definitions until a deployment shows which one is used. With the
-    // VPC from SSM parameter names the definition is inlined (PipelineDefinitionBody): no S3 read at deploy time, so
-    // only the execution role reads the code.
+    // Who reads PipelineDefinitionS3Location: the AWS::SageMaker::Pipeline reference says only "SageMaker retrieves
+    // the pipeline definition from this location", but the type's registry schema lists s3:GetObject among the
+    // create and update handler permissions ("Resource type schema", CloudFormation CLI User Guide: handler
+    // permissions are what CloudFormation's identity needs; the data and its source are in @sagemaker-mlops/config
+    // bootstrap/handler-permissions.ts). So CloudFormation's role reads the definition, not the pipeline's RoleArn:
+    // the execution role reads only the code. With the VPC from SSM parameter names the definition is inlined
+    // (PipelineDefinitionBody) and nothing reads it from S3.
     const inlined = config.vpcParameters !== undefined;
+    const reader = (arns: string[]) => new iam.AccountPrincipal(arns[0].split(':')[4]).withConditions({ ArnEquals: { 'aws:PrincipalArn': arns } });
     for (const stage of config.stages) {
-      const readers = [
-        `arn:${stage.partition}:iam::${stage.account}:role/${stage.executionRoleName}`,
-        ...(inlined ? [] : [`arn:${stage.partition}:iam::${stage.account}:role/cdk-${config.cdkBootstrapQualifier}-cfn-exec-role-${stage.account}-${stage.region}`]),
-      ];
-      const principal = new iam.AccountPrincipal(stage.account).withConditions({ ArnEquals: { 'aws:PrincipalArn': readers } });
+      const executionRole = `arn:${stage.partition}:iam::${stage.account}:role/${stage.executionRoleName}`;
+      const cfnExecRole = `arn:${stage.partition}:iam::${stage.account}:role/cdk-${config.cdkBootstrapQualifier}-cfn-exec-role-${stage.account}-${stage.region}`;
       this.devBucket.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: `${stage.name}ReadsItsRelease`,
-          principals: [principal],
+          principals: [reader([executionRole])],
           actions: ['s3:GetObject'],
-          resources: [...(inlined ? [] : [this.devBucket.arnForObjects(`releases/definitions/${stage.name}/*`)]), this.devBucket.arnForObjects('releases/code/*')],
+          resources: [this.devBucket.arnForObjects('releases/code/*')],
         }),
       );
+      if (!inlined) {
+        this.devBucket.addToResourcePolicy(
+          new iam.PolicyStatement({
+            sid: `${stage.name}DeploysItsDefinition`,
+            principals: [reader([cfnExecRole])],
+            actions: ['s3:GetObject'],
+            resources: [this.devBucket.arnForObjects(`releases/definitions/${stage.name}/*`)],
+          }),
+        );
+      }
       this.key.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: `${stage.name}DecryptsItsReleaseViaS3`,
-          principals: [principal],
+          principals: [reader(inlined ? [executionRole] : [executionRole, cfnExecRole])],
           actions: ['kms:Decrypt'],
           // In a key policy, "*" is the key itself.
           resources: ['*'],

@@ -117,10 +117,11 @@ export function pipelineExecutionStatements(scope: IConstruct, props: PipelineEx
       statement: new iam.PolicyStatement({
         sid: 'ReadPromotedCode',
         actions: ['s3:GetObject'],
-        resources: [`${bucketArn(release.bucketName)}/releases/*`],
+        // Only the code: CloudFormation's role, not this one, reads the definition when the stack deploys.
+        resources: [`${bucketArn(release.bucketName)}/releases/code/*`],
         conditions: { StringEquals: { 's3:ResourceAccount': release.account } },
       }),
-      wildcardReason: 'Releases are keyed by content hash; reads are limited to the releases prefix of the dev bucket.',
+      wildcardReason: 'Released code is keyed by content hash; reads are limited to the releases/code prefix of the dev bucket.',
     });
     const devKeys = `arn:${stack.partition}:kms:${release.region}:${release.account}:key/*`;
     statements.push({
