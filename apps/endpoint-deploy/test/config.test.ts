@@ -9,8 +9,10 @@ import {
   createPolicyCommand,
   executionPolicyArn,
   executionPolicyGaps,
+  handlerPermissionGaps,
   formatPrerequisites,
   loadModuleConfig,
+  resourcesOf,
   resourceTypesOf,
   type BootstrapPolicyKind,
 } from '@sagemaker-mlops/config';
@@ -336,6 +338,9 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
     expect(resourceTypesOf(endpoint.map((t) => t.template))).toContain('AWS::SageMaker::Endpoint');
     expect(executionPolicyGaps(resourceTypesOf(endpoint.map((t) => t.template)), read('endpoint'))).toEqual({ unknownTypes: [], missingActions: {} });
     expect(executionPolicyGaps(resourceTypesOf(module.map((t) => t.template)), read('module'))).toEqual({ unknownTypes: [], missingActions: {} });
+    // and every create/update/delete permission the resource types' published CloudFormation handlers list
+    expect(handlerPermissionGaps(resourcesOf(endpoint.map((t) => t.template)), read('endpoint')).missing).toEqual({});
+    expect(handlerPermissionGaps(resourcesOf(module.map((t) => t.template)), read('module')).missing).toEqual({});
   });
 });
 

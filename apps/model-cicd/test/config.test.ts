@@ -9,8 +9,10 @@ import {
   createPolicyCommand,
   executionPolicyArn,
   executionPolicyGaps,
+  handlerPermissionGaps,
   formatPrerequisites,
   loadModuleConfig,
+  resourcesOf,
   resourceTypesOf,
   type BootstrapPolicyKind,
 } from '@sagemaker-mlops/config';
@@ -344,6 +346,8 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
       const own = templates.filter((t) => kindOf(t.file) === kind);
       expect(own.length).toBeGreaterThan(0);
       expect(executionPolicyGaps(resourceTypesOf(own.map((t) => t.template)), read(kind))).toEqual({ unknownTypes: [], missingActions: {} });
+      // and every create/update/delete permission the resource types' published CloudFormation handlers list
+      expect(handlerPermissionGaps(resourcesOf(own.map((t) => t.template)), read(kind)).missing).toEqual({});
     }
   });
 });

@@ -9,8 +9,10 @@ import {
   createPolicyCommand,
   executionPolicyArn,
   executionPolicyGaps,
+  handlerPermissionGaps,
   formatPrerequisites,
   loadModuleConfig,
+  resourcesOf,
   resourceTypesOf,
 } from '@sagemaker-mlops/config';
 import { catchConfigError, DUMMY_ACCOUNTS, DUMMY_REGION, FEATURE_FLAGS } from '@sagemaker-mlops/test-utils';
@@ -240,6 +242,8 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
     const types = resourceTypesOf(templates);
     expect(types).toEqual(expect.arrayContaining(['AWS::CodePipeline::Pipeline', 'AWS::Events::EventBus', 'AWS::SageMaker::ModelPackageGroup']));
     expect(executionPolicyGaps(types, document)).toEqual({ unknownTypes: [], missingActions: {} });
+    // and every create/update/delete permission the resource types' published CloudFormation handlers list
+    expect(handlerPermissionGaps(resourcesOf(templates), document).missing).toEqual({});
   });
 });
 

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ResourceLike } from './bootstrap/handler-coverage';
 
 /**
  * The IAM policies that `cdk bootstrap --cloudformation-execution-policies` gives the CloudFormation
@@ -166,6 +167,13 @@ export function resourceTypesOf(templates: ReadonlyArray<{ readonly Resources?: 
     }
   }
   return [...types].sort();
+}
+
+/** The resources of templates (those with a `Type`), for {@link handlerPermissionGaps}. */
+export function resourcesOf(templates: ReadonlyArray<{ readonly Resources?: Record<string, { readonly Type?: unknown; readonly Properties?: unknown }> }>): ResourceLike[] {
+  return templates.flatMap((template) =>
+    Object.values(template.Resources ?? {}).flatMap((r) => (typeof r.Type === 'string' ? [{ Type: r.Type, Properties: (r.Properties ?? {}) as ResourceLike['Properties'] }] : [])),
+  );
 }
 
 /**

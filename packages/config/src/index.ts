@@ -63,6 +63,7 @@ export {
   executionPolicyDocument,
   executionPolicyGaps,
   policyAllows,
+  resourcesOf,
   resourceTypesOf,
 } from './bootstrap-policy';
 export { DEPLOY_HANDLERS, HANDLER_PERMISSIONS } from './bootstrap/handler-permissions';
