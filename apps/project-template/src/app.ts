@@ -3,6 +3,7 @@ import type { AccountPrerequisites, ModuleContext, ModulePrerequisites } from '@
 import { applyModuleBoundary } from '@sagemaker-mlops/iam';
 import { LEAD_ROLE_PARAMETER, SSM_PARAMETERS, type ProjectTemplateConfig } from './config';
 import { prepareSeedCode } from './seed';
+import { DeploymentRegionStack } from './stacks/deployment-region-stack';
 import { ProjectTemplateStack } from './stacks/project-template-stack';
 
 /**
@@ -10,16 +11,35 @@ import { ProjectTemplateStack } from './stacks/project-template-stack';
  * as Seedfarmer's `metadata convert` expects.
  */
 export function buildProjectTemplateApp(app: App, module: ModuleContext, config: ProjectTemplateConfig): ProjectTemplateStack {
+  // With a deployment region of its own, the deploy pipelines' artifact store there (one per module), in the dev
+  // account; its key ARN reaches the module region by CDK's cross-region references (SSM parameters written by a
+  // custom resource: CloudFormation resolves nothing across regions by itself).
+  const crossRegion = config.deploymentRegion !== config.region;
+  const support = crossRegion
+    ? new DeploymentRegionStack(app, `${module.stackName}-${config.deploymentRegion}`, {
+        stackName: `${module.stackName}-${config.deploymentRegion}`,
+        env: { account: module.account, region: config.deploymentRegion },
+        description: `sagemaker-mlops-cdk project-template: deploy pipeline artifact store in ${config.deploymentRegion} (${module.projectName}/${module.deploymentName})`,
+        crossRegionReferences: true,
+        config,
+        moduleStackName: module.stackName,
+      })
+    : undefined;
   const stack = new ProjectTemplateStack(app, module.stackName, {
     stackName: module.stackName,
     env: { account: module.account, region: module.region },
     description: `sagemaker-mlops-cdk project-template: SageMaker project template portfolio (${module.projectName}/${module.deploymentName})`,
+    crossRegionReferences: crossRegion,
     config,
     seedCodeDirs: { build: prepareSeedCode('build'), deploy: prepareSeedCode('deploy') },
+    deploymentRegionStore: support && { bucketName: support.artifactBucketName, keyArn: support.artifactKey.keyArn },
   });
-  Tags.of(stack).add('sagemaker-mlops:module', module.moduleName);
-  // The module's own roles (the launch role); the product's roles get the boundary in the product template.
-  applyModuleBoundary(stack as Stack, { name: config.permissionsBoundaryName, seedfarmerArn: module.permissionsBoundaryArn });
+  for (const s of [stack, support]) {
+    if (!s) continue;
+    Tags.of(s).add('sagemaker-mlops:module', module.moduleName);
+    // The module's own roles (the launch role); the product's roles get the boundary in the product template.
+    applyModuleBoundary(s as Stack, { name: config.permissionsBoundaryName, seedfarmerArn: module.permissionsBoundaryArn });
+  }
   return stack;
 }
 
@@ -46,9 +66,22 @@ export function projectTemplatePrerequisites(module: ModuleContext, config: Proj
         ]
       : []),
   ];
-  const accounts: AccountPrerequisites[] = [
-    { account: dev, region: config.deploymentRegion, role: 'dev (this module, SageMaker Studio)', bootstrap: { executionPolicies: ['portfolio', 'endpoint'], qualifier }, steps: devSteps },
-  ];
+  // With another deployment region, dev is bootstrapped in both: the module's region for this module's stack, the
+  // deployment region for the dev endpoint and the module's artifact store there (DeploymentRegionStack: a key and
+  // buckets, within the endpoint policy).
+  const accounts: AccountPrerequisites[] =
+    config.deploymentRegion === config.region
+      ? [{ account: dev, region: config.region, role: 'dev (this module, SageMaker Studio)', bootstrap: { executionPolicies: ['portfolio', 'endpoint'], qualifier }, steps: devSteps }]
+      : [
+          { account: dev, region: config.region, role: 'dev (this module, SageMaker Studio)', bootstrap: { executionPolicies: ['portfolio'], qualifier }, steps: devSteps },
+          {
+            account: dev,
+            region: config.deploymentRegion,
+            role: 'dev (deployment region: the dev endpoint and the deploy pipelines\' artifact store)',
+            bootstrap: { executionPolicies: ['endpoint'], qualifier },
+            steps: [],
+          },
+        ];
   for (const [stage, account] of [['preprod', config.preprodAccount], ['prod', config.prodAccount]] as const) {
     accounts.push({
       account,

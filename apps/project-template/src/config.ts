@@ -87,6 +87,9 @@ export const SSM_PARAMETERS = {
   preprodRegion: '/mlops/preprod/region',
   prodAccount: '/mlops/prod/account_id',
   prodRegion: '/mlops/prod/region',
+  /** Beyond the reference, only when deployment_region differs from the module's: the artifact store there. */
+  deployArtifactBucket: '/mlops/deploy/artifact_bucket',
+  deployArtifactKeyArn: '/mlops/deploy/artifact_key_arn',
 } as const;
 
 /** Where the projects' Git repositories live. */
@@ -122,15 +125,10 @@ export function resolveProjectTemplateConfig(p: ProjectTemplateParameters, modul
   const partition = partitionOfRegion(module.region);
 
   const deploymentRegion = p.deployment_region ?? module.region;
-  if (deploymentRegion !== module.region) {
-    // CodePipeline runs an action of another region only with an artifact bucket of that region, which one
-    // project stack (one region) cannot create; endpoint-deploy's StackSets are the way to other regions.
-    issue(
-      'deployment_region',
-      deploymentRegion,
-      `the deploy pipeline runs in the module's region ${module.region} and deploys there; deploy this module in ${deploymentRegion} ` +
-        '(with SageMaker Studio there), or leave deployment_region out',
-    );
+  // Another region of the same partition: the module then creates the deploy pipelines' artifact store there
+  // (DeploymentRegionStack); CodePipeline cannot run actions across partitions.
+  if (partitionOfRegion(deploymentRegion) !== partition) {
+    issue('deployment_region', deploymentRegion, `is not of partition ${partition} of the module's region ${module.region}; give a region of that partition`);
   }
 
   // The projects create their own repositories: no repository_owner_and_name or repository_name here.

@@ -39,12 +39,12 @@ describe('project-template parameters', () => {
     expect(found.some((p) => p.startsWith('prod_account: '))).toBe(true);
   });
 
-  it('rejects an unknown deployment_region, and one the pipeline cannot reach without a cross-region artifact bucket', () => {
+  it('accepts a deployment_region other than the module region (its artifact store is created there), and rejects an unknown one or one of another partition', () => {
     expect(problems({ ...REQUIRED, deployment_region: 'eu-westt-1' })).toEqual([expect.stringMatching(/^deployment_region: /)]);
-    expect(problems({ ...REQUIRED, deployment_region: 'us-east-1' })).toEqual([
-      expect.stringMatching(/^deployment_region: the deploy pipeline runs in the module's region eu-west-1/),
-    ]);
+    expect(problems({ ...REQUIRED, deployment_region: 'cn-north-1' })).toEqual([expect.stringMatching(/^deployment_region: .*is not of partition aws of the module.s region eu-west-1/)]);
+    expect(load({ ...REQUIRED, deployment_region: 'us-east-1' }).config).toMatchObject({ deploymentRegion: 'us-east-1', region: 'eu-west-1' });
     expect(load({ ...REQUIRED, deployment_region: 'eu-west-1' }).config.deploymentRegion).toBe('eu-west-1');
+    expect(load(REQUIRED).config.deploymentRegion).toBe('eu-west-1');
   });
 
   it('takes a numeric product_version as Seedfarmer passes it', () => {

@@ -1,9 +1,10 @@
-import { Aws, CfnCapabilities, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { Aws, CfnCapabilities, CfnDynamicReference, CfnDynamicReferenceService, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgeGrantWildcards, acknowledgePipelineArtifactGrants, ApprovalGate, endpointName, endpointTestRoleName, nagNotation, onlyResourcesOf, RepositorySource } from '@sagemaker-mlops/constructs';
@@ -44,6 +45,14 @@ export interface SeedObject {
   readonly key: string;
 }
 
+/** The deploy pipelines' artifact store in the deployment region (the module's DeploymentRegionStack). */
+export interface DeploymentRegionStore {
+  /** Literal: one name per module, account and region (replicationBucketName). */
+  readonly bucketName: string;
+  /** The SSM parameter, of the product's region, that holds the store's key ARN (read at launch). */
+  readonly keyArnParameter: string;
+}
+
 export interface DeployCicdProps {
   readonly projectName: string;
   readonly projectId: string;
@@ -66,6 +75,14 @@ export interface DeployCicdProps {
   readonly cdkBootstrapQualifier: string;
   /** The partition of the module, literal (cfn-lint validates action role ARNs and rejects an Fn::Join of AWS::Partition). */
   readonly partition: string;
+  /** The region the product is synthesized for (the module's): a Service Catalog product launches only there. */
+  readonly pipelineRegion: string;
+  /**
+   * The artifact store of the deployment region, when it differs from `pipelineRegion`.
+   *
+   * @default - the deployment region is the pipeline's: the pipeline bucket serves every action
+   */
+  readonly deploymentRegionStore?: DeploymentRegionStore;
 }
 
 /**
@@ -292,6 +309,7 @@ export class DeployCicd extends Construct {
         { stageName: 'DeployProd', actions: [this.deployAction('prod', accountOf('prod'), props, synthOutput)] },
       ],
     });
+    if (props.deploymentRegionStore) this.deployAcrossRegions(props, props.deploymentRegionStore);
     this.source.triggerOnPush(this.pipeline, { ruleName: names.rule('deploy-push'), deadLetterQueue: props.deadLetterQueue });
 
     // Preprod's and prod's bootstrap roles read the templates from the pipeline bucket (CDK cannot tell that
@@ -346,11 +364,64 @@ export class DeployCicd extends Construct {
   }
 
   /**
+   * Runs the three deploy actions in the deployment region, with the module's artifact store there. CodePipeline
+   * needs "an artifact store for the pipeline Region and for each cross-region action in the pipeline"
+   * (ArtifactStores; AWS::CodePipeline::Pipeline ArtifactStoreMap, AWS CloudFormation Template Reference) and,
+   * for cross-account actions, the store's key by key ID or ARN, never an alias (AWS::CodePipeline::Pipeline
+   * EncryptionKey): the ARN is read at launch from the module's SSM parameter (a dynamic reference), since no
+   * template can reference a resource of another region.
+   *
+   * On the L1 rather than through `crossRegionReplicationBuckets`: CDK's cross-region support requires a pipeline
+   * stack with a literal region (PipelineStackMustHaveExplicitRegion), and a ProductStack is environment-agnostic;
+   * the product launches only in the module's region (a Service Catalog product belongs to one region), which is
+   * what the template names here. CodePipeline copies each execution's artifacts into the store as the pipeline
+   * role; the dev deploy action's role reads them there, preprod's and prod's bootstrap roles by the store's
+   * bucket and key policies (DeploymentRegionStack).
+   */
+  private deployAcrossRegions(props: DeployCicdProps, store: DeploymentRegionStore): void {
+    const keyArn = new CfnDynamicReference(CfnDynamicReferenceService.SSM, store.keyArnParameter).toString();
+    const bucket = s3.Bucket.fromBucketAttributes(this, 'DeploymentRegionArtifacts', {
+      bucketName: store.bucketName,
+      region: props.deploymentRegion,
+      encryptionKey: kms.Key.fromKeyArn(this, 'DeploymentRegionArtifactKey', keyArn),
+    });
+    const shared = props.shared;
+    const cfn = this.pipeline.node.defaultChild as codepipeline.CfnPipeline;
+    const store$ = (location: string, key: string) => ({ Type: 'S3', Location: location, EncryptionKey: { Type: 'KMS', Id: key } });
+    cfn.addPropertyDeletionOverride('ArtifactStore');
+    cfn.addPropertyOverride('ArtifactStores', [
+      { Region: props.pipelineRegion, ArtifactStore: store$(shared.pipelineBucket.bucketName, shared.pipelineKey.keyArn) },
+      { Region: props.deploymentRegion, ArtifactStore: store$(store.bucketName, keyArn) },
+    ]);
+    for (const stage of ['dev', 'preprod', 'prod'] as const) {
+      const stageName = `Deploy${STAGE_IDS[stage]}`;
+      const index = DEPLOY_PIPELINE_STAGES.indexOf(stageName as (typeof DEPLOY_PIPELINE_STAGES)[number]);
+      cfn.addPropertyOverride(`Stages.${index}.Actions.0.Region`, props.deploymentRegion);
+    }
+    // The pipeline role writes the replicated artifacts; the dev action role (of this account) reads them.
+    bucket.grantReadWrite(this.pipeline.role);
+    this.pipeline.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'], resources: [keyArn] }),
+    );
+    acknowledgeGrantWildcards(Stack.of(this), [
+      {
+        covers: onlyResourcesOf(`:s3:::${store.bucketName}`),
+        reason: "CodePipeline's generated grant on the objects of the module's artifact store in the deployment region: every execution writes new artifact keys.",
+      },
+    ]);
+    // The role CDK creates for the dev deploy action (no role given: see deployAction).
+    const devRole = this.pipeline.node.tryFindChild('DeployDev')?.node.tryFindChild('DeployDev')?.node.tryFindChild('CodePipelineActionRole');
+    if (!(devRole instanceof iam.Role)) throw new Error('DeployCicd: the dev deploy action has no role of its own to grant the deployment region store to');
+    bucket.grantRead(devRole);
+    devRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:DescribeKey'], resources: [keyArn] }));
+  }
+
+  /**
    * One stage's CloudFormation deploy action, with the stage account's CDK bootstrap roles: the action runs as
    * the `deploy` role (trusting this account through `cdk bootstrap --trust`), CloudFormation as the `cfn-exec`
    * role. Not `crossAccountDeployAction`: a product template has no concrete account or region, and that helper
-   * then makes the action cross-region, which needs a replication bucket per region; here the pipeline, the
-   * action and `DeploymentRegion` are one region (configuration), and the roles alone make it cross-account.
+   * then makes the action cross-region through CDK's support stacks; the roles alone make it cross-account here,
+   * and another deployment region is set by deployAcrossRegions.
    */
   private deployAction(stage: DeployStage, account: string, props: DeployCicdProps, synthOutput: codepipeline.Artifact): codepipeline.IAction {
     const names = projectNames(props.projectName, props.projectId);

@@ -6,7 +6,7 @@ import { applyPermissionsBoundary } from '@sagemaker-mlops/iam';
 import { Construct, IConstruct } from 'constructs';
 import type { ProjectTemplateConfig } from '../config';
 import { BuildCicd } from './build-cicd';
-import { DeployCicd, SeedObject } from './deploy-cicd';
+import { DeployCicd, DeploymentRegionStore, SeedObject } from './deploy-cicd';
 import { PROJECT_ROLE_PATH, projectNames } from './names';
 import { SharedResources } from './shared-resources';
 import type { ProjectRepository } from './source';
@@ -27,6 +27,13 @@ export interface ProductSeeds {
 export interface ProjectProductProps {
   readonly config: ProjectTemplateConfig;
   readonly seeds: ProductSeeds;
+  /**
+   * The deploy pipelines' artifact store in the deployment region, when it is not the product's region: its
+   * literal bucket name and the SSM parameter (of the product's region) holding its key ARN.
+   *
+   * @default - the deployment region is the product's: the pipeline bucket serves every action
+   */
+  readonly deploymentRegionStore?: DeploymentRegionStore;
 }
 
 /** Sets the path of every IAM role of the project, so the launch role may manage roles under that path only. */
@@ -89,7 +96,9 @@ export class ProjectProduct extends servicecatalog.ProductStack {
         type: 'String',
         description: 'Region every stage deploys to (the module parameter deployment_region)',
         default: config.deploymentRegion,
-        // The deploy actions' region is fixed when the template is synthesized (CodePipeline needs it literally).
+        // Only the region the template was synthesized for: the deploy actions' Region, the bootstrap role names
+        // and, in another region than the product's, the artifact store there (ArtifactStores, the module's
+        // DeploymentRegionStack) are literals of the template; another value would deploy nowhere consistent.
         allowedValues: [config.deploymentRegion],
       }),
     };
@@ -149,6 +158,8 @@ export class ProjectProduct extends servicecatalog.ProductStack {
       securityEvaluationTool: seeds.securityEvaluationTool,
       cdkBootstrapQualifier: config.cdkBootstrapQualifier,
       partition: config.partition,
+      pipelineRegion: config.region,
+      deploymentRegionStore: props.deploymentRegionStore,
     });
 
     Aspects.of(this).add(new RolePath());

@@ -14,6 +14,13 @@ export interface ProjectTemplateStackProps extends StackProps {
   readonly config: ProjectTemplateConfig;
   /** The seed code folders of the build and deploy repositories (see prepareSeedCode). */
   readonly seedCodeDirs: { readonly build: string; readonly deploy: string };
+  /**
+   * The deploy pipelines' artifact store in the deployment region (DeploymentRegionStack), when it is not this
+   * stack's region: its literal bucket name, and its key ARN (a cross-region reference, written to SSM here).
+   *
+   * @default - the deployment region is this stack's: the pipeline bucket serves every action
+   */
+  readonly deploymentRegionStore?: { readonly bucketName: string; readonly keyArn: string };
 }
 
 /** The tag SageMaker Studio lists Service Catalog products by. */
@@ -55,8 +62,15 @@ export class ProjectTemplateStack extends Stack {
     const assetBucket = literal(seeds.build.s3BucketName, 'asset bucket name');
     const objectOf = (a: assets.Asset, what: string) => ({ bucket: assetBucket, key: literal(a.s3ObjectKey, what) });
 
+    // The product reads the key ARN at launch from this stack's SSM parameter (one region: the product's own).
+    const store = props.deploymentRegionStore;
+    if (store) {
+      new ssm.StringParameter(this, 'DeployArtifactBucket', { parameterName: SSM_PARAMETERS.deployArtifactBucket, stringValue: store.bucketName });
+      new ssm.StringParameter(this, 'DeployArtifactKeyArn', { parameterName: SSM_PARAMETERS.deployArtifactKeyArn, stringValue: store.keyArn });
+    }
     this.productStack = new ProjectProduct(this, 'ProjectTemplate', {
       config,
+      deploymentRegionStore: store && { bucketName: literal(store.bucketName, 'deployment region bucket name'), keyArnParameter: SSM_PARAMETERS.deployArtifactKeyArn },
       seeds: {
         build: objectOf(seeds.build, 'build seed key'),
         deploy: objectOf(seeds.deploy, 'deploy seed key'),
