@@ -1,5 +1,5 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
-import type { AccountPrerequisites, ModuleContext, ModulePrerequisites } from '@sagemaker-mlops/config';
+import { type AccountPrerequisites, deployRoleSsmReadStep, type ModuleContext, type ModulePrerequisites } from '@sagemaker-mlops/config';
 import { applyModuleBoundary } from '@sagemaker-mlops/iam';
 import type { BatchPromotionConfig } from './config';
 import { prepareSeedCode } from './seed';
@@ -41,6 +41,15 @@ export function buildBatchPromotionApp(app: App, module: ModuleContext, config: 
 export function batchPromotionPrerequisites(module: ModuleContext, config: BatchPromotionConfig): ModulePrerequisites {
   const dev = config.account;
   const qualifier = config.cdkBootstrapQualifier;
+  // VPC settings as SSM parameter names: each account holds them, and its CDK deploy role must read them.
+  const vpcSteps = (account: string, region: string) => {
+    const names = config.vpcParameters;
+    if (!names) return [];
+    return [
+      `create the SSM StringList parameters ${names.subnetIds} and ${names.securityGroupIds} with this account's subnets and security groups for the jobs`,
+      deployRoleSsmReadStep(account, region, [names.subnetIds, names.securityGroupIds], qualifier),
+    ];
+  };
   const accounts: AccountPrerequisites[] = [
     {
       account: dev,
@@ -48,6 +57,7 @@ export function batchPromotionPrerequisites(module: ModuleContext, config: Batch
       role: 'dev (this module)',
       // No data step: RunInDev uploads the sample data.
       bootstrap: { executionPolicies: ['module'], qualifier },
+      steps: vpcSteps(dev, config.region),
     },
   ];
   for (const region of [...new Set(config.stages.map((s) => s.region))].filter((r) => r !== config.region)) {
@@ -63,6 +73,7 @@ export function batchPromotionPrerequisites(module: ModuleContext, config: Batch
         `after the first promotion to ${stage.name}, put the training data at its stage file's InputDataUrl and the batch input at its BatchDataUrl ` +
           `(seeded: s3://${stage.bucketName}/${stage.sagemakerPipelineName}/data/), or point the stage file at your own buckets`,
         `subscribe to the ${stage.name} stage stack's AlarmTopicArn output to hear of failed scheduled runs`,
+        ...vpcSteps(stage.account, stage.region),
       ],
     });
   }

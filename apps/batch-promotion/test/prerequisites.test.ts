@@ -4,6 +4,7 @@ import {
   BOOTSTRAP_POLICIES,
   committedExecutionPolicy,
   createPolicyCommand,
+  deployRoleSsmReadStep,
   executionPolicyArn,
   executionPolicyGaps,
   formatPrerequisites,
@@ -21,7 +22,7 @@ const R = DUMMY_REGION;
 /** A stage region other than the module's (DUMMY_REGION is eu-west-1). */
 const OTHER_REGION = 'us-east-1';
 const arn = (kind: BootstrapPolicyKind, account: string, region = R) => executionPolicyArn(kind, account, region);
-const create = (kind: BootstrapPolicyKind) => `${createPolicyCommand(kind)}   # once per account: ${BOOTSTRAP_POLICIES[kind].purpose}`;
+const createPolicy = (kind: BootstrapPolicyKind) => `${createPolicyCommand(kind)}   # once per account: ${BOOTSTRAP_POLICIES[kind].purpose}`;
 const block = (parameters: Record<string, unknown>) => {
   const { module, config } = load(parameters);
   return formatPrerequisites(batchPromotionPrerequisites(module, config)).split('\n');
@@ -37,17 +38,17 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
       'Prerequisites of batch-promotion module mlops-test-batch-promotion, once per account and region before the first deploy:',
       '',
       `account ${DEV}, ${R}: dev (this module)`,
-      `  1. ${create('module')}`,
+      `  1. ${createPolicy('module')}`,
       `  2. cdk bootstrap aws://${DEV}/${R} --cloudformation-execution-policies ${arn('module', DEV)}`,
       '',
       `account ${DUMMY_ACCOUNTS.staging}, ${R}: preprod`,
-      `  1. ${create('batch-stage')}`,
+      `  1. ${createPolicy('batch-stage')}`,
       `  2. cdk bootstrap aws://${DUMMY_ACCOUNTS.staging}/${R} --trust ${DEV} --cloudformation-execution-policies ${arn('batch-stage', DUMMY_ACCOUNTS.staging)}`,
       `  3. ${dataStep('preprod', DUMMY_ACCOUNTS.staging)}`,
       `  4. ${alarmStep('preprod')}`,
       '',
       `account ${DUMMY_ACCOUNTS.prod}, ${R}: prod`,
-      `  1. ${create('batch-stage')}`,
+      `  1. ${createPolicy('batch-stage')}`,
       `  2. cdk bootstrap aws://${DUMMY_ACCOUNTS.prod}/${R} --trust ${DEV} --cloudformation-execution-policies ${arn('batch-stage', DUMMY_ACCOUNTS.prod)}`,
       `  3. ${dataStep('prod', DUMMY_ACCOUNTS.prod)}`,
       `  4. ${alarmStep('prod')}`,
@@ -55,11 +56,24 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
     ]);
   });
 
+  it("with the VPC as SSM parameter names, each account creates them and lets its CDK deploy role read them (dev's stack resolves them too)", () => {
+    const names = { vpc_subnet_ids_parameter: '/mlops/vpc/subnets', vpc_security_group_ids_parameter: '/mlops/vpc/sgs' };
+    const lines = block({ ...MULTI_ACCOUNT, ...names });
+    const read = (account: string) => deployRoleSsmReadStep(account, R, ['/mlops/vpc/subnets', '/mlops/vpc/sgs'], 'hnb659fds');
+    const create = "create the SSM StringList parameters /mlops/vpc/subnets and /mlops/vpc/sgs with this account's subnets and security groups for the jobs";
+    expect(lines.slice(3, 7)).toEqual([`  1. ${createPolicy('module')}`, expect.stringMatching(/^  2\. cdk bootstrap /), `  3. ${create}`, `  4. ${read(DEV)}`]);
+    for (const account of [DUMMY_ACCOUNTS.staging, DUMMY_ACCOUNTS.prod]) {
+      const at = lines.findIndex((l) => l.startsWith(`account ${account}, ${R}:`));
+      expect(lines.slice(at + 5, at + 7)).toEqual([`  5. ${create}`, `  6. ${read(account)}`]);
+    }
+    expect(block(MULTI_ACCOUNT).join('\n')).not.toContain('put-role-policy');
+  });
+
   it('bootstraps dev in another stage region too (the replication bucket), and merges stages sharing an account with one policy and the qualifier', () => {
     const lines = block({ ...PROJECT, preprod_account: DUMMY_ACCOUNTS.staging, prod_account: DUMMY_ACCOUNTS.staging, prod_region: OTHER_REGION, cdk_bootstrap_qualifier: 'mlops1' });
     expect(lines.slice(2, 9)).toEqual([
       `account ${DEV}, ${R}: dev (this module)`,
-      `  1. ${create('module')}`,
+      `  1. ${createPolicy('module')}`,
       `  2. cdk bootstrap aws://${DEV}/${R} --cloudformation-execution-policies ${arn('module', DEV)} --qualifier mlops1`,
       '',
       `account ${DEV}, ${OTHER_REGION}: dev (the pipeline's replication bucket)`,

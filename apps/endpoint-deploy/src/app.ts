@@ -1,5 +1,5 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
-import { AccountPrerequisites, BOOTSTRAP_POLICIES, createPolicyCommand, ModuleContext, ModulePrerequisites } from '@sagemaker-mlops/config';
+import { AccountPrerequisites, BOOTSTRAP_POLICIES, createPolicyCommand, deployRoleSsmReadStep, ModuleContext, ModulePrerequisites } from '@sagemaker-mlops/config';
 import { endpointExecutionRoleName } from '@sagemaker-mlops/constructs';
 import { applyModuleBoundary } from '@sagemaker-mlops/iam';
 import { derivedNames, type EndpointDeployConfig } from './config';
@@ -79,7 +79,10 @@ export function endpointDeployPrerequisites(module: ModuleContext, config: Endpo
           region: stage.region,
           role: stage.name,
           bootstrap: { trust: [tooling], executionPolicies: ['endpoint'], qualifier },
-          steps: [`bootstrap before deploying this module: the artifact bucket and key policies name its CDK deploy role (the endpoint role ${endpointExecutionRoleName(config.projectName, config.projectId, stage.name)} gets read access)`],
+          steps: [
+            `bootstrap before deploying this module: the artifact bucket and key policies name its CDK deploy role (the endpoint role ${endpointExecutionRoleName(config.projectName, config.projectId, stage.name)} gets read access)`,
+            ...(config.vpc?.kind === 'ssm' ? [deployRoleSsmReadStep(account, stage.region, [config.vpc.subnetIdsParameter, config.vpc.securityGroupIdsParameter], qualifier)] : []),
+          ],
         });
       } else {
         accounts.push({

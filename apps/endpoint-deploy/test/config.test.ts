@@ -7,6 +7,7 @@ import {
   BOOTSTRAP_POLICIES,
   committedExecutionPolicy,
   createPolicyCommand,
+  deployRoleSsmReadStep,
   executionPolicyArn,
   executionPolicyGaps,
   handlerPermissionGaps,
@@ -292,6 +293,16 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
         `  3. bootstrap before deploying this module: the artifact bucket and key policies name its CDK deploy role (the endpoint role churn-p-abc123def456-${stage}-exec gets read access)`,
       ]);
     }
+  });
+
+  it("lets each stage account's CDK deploy role read the VPC's SSM parameters it resolves (only when the VPC is given by names)", () => {
+    const names = { vpc_subnet_ids_parameter: '/network/subnets', vpc_security_group_ids_parameter: '/network/sgs' };
+    const lines = block({ ...MULTI_ACCOUNT, ...names, cdk_bootstrap_qualifier: 'mlops' });
+    for (const [stage, account] of [['staging', DUMMY_ACCOUNTS.staging], ['prod', DUMMY_ACCOUNTS.prod]] as const) {
+      const at = lines.indexOf(`account ${account}, ${R}: ${stage}`);
+      expect(lines[at + 4]).toBe(`  4. ${deployRoleSsmReadStep(account, R, ['/network/subnets', '/network/sgs'], 'mlops')}`);
+    }
+    expect(block(MULTI_ACCOUNT).join('\n')).not.toContain('put-role-policy');
   });
 
   it('gives the pipeline account both policies when it is its own stage, and StackSet targets an execution role instead of a bootstrap', () => {

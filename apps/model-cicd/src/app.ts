@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { AccountPrerequisites, ModuleContext, ModulePrerequisites } from '@sagemaker-mlops/config';
+import { AccountPrerequisites, deployRoleSsmReadStep, ModuleContext, ModulePrerequisites } from '@sagemaker-mlops/config';
 import { applyModuleBoundary } from '@sagemaker-mlops/iam';
 import { moduleSynthesizer, type ModelCicdConfig, type ModelCicdParameters } from './config';
 import { InfraPipelineStack } from './stacks/infra-pipeline-stack';
@@ -79,7 +79,12 @@ export function modelCicdPrerequisites(module: ModuleContext, config: ModelCicdC
     accounts.push({ account: build.account, region: build.region, role: `build of group ${group.name}`, bootstrap: { trust: [tooling], executionPolicies: ['model-cicd-build-account'], qualifier } });
     for (const env of group.deployEnvironments) {
       const steps = [
-        ...(config.vpc ? [`create the SSM StringList parameters ${config.vpc.subnetIdsParameter} and ${config.vpc.securityGroupIdsParameter} with the endpoint's subnets and security groups`] : []),
+        ...(config.vpc
+          ? [
+              `create the SSM StringList parameters ${config.vpc.subnetIdsParameter} and ${config.vpc.securityGroupIdsParameter} with the endpoint's subnets and security groups`,
+              deployRoleSsmReadStep(env.account, env.region, [config.vpc.subnetIdsParameter, config.vpc.securityGroupIdsParameter], qualifier),
+            ]
+          : []),
         ...(env.region !== build.region ? [`SageMaker creates a model only from a package in its own region: replicate the model package and its artifacts to ${env.region}`] : []),
       ];
       accounts.push({ account: env.account, region: env.region, role: `${env.type} environment ${env.name} of group ${group.name}`, bootstrap: { trust: [tooling], executionPolicies: ['endpoint'], qualifier }, steps });

@@ -7,6 +7,7 @@ import {
   BOOTSTRAP_POLICIES,
   committedExecutionPolicy,
   createPolicyCommand,
+  deployRoleSsmReadStep,
   executionPolicyArn,
   executionPolicyGaps,
   handlerPermissionGaps,
@@ -303,6 +304,8 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
     const { module, config } = load({ ...PARAMETERS, cdk_bootstrap_qualifier: 'mlops', vpc_subnet_ids_parameter: '/network/subnets', vpc_security_group_ids_parameter: '/network/sgs' });
     const lines = formatPrerequisites(modelCicdPrerequisites(module, config)).split('\n');
     const vpc = 'create the SSM StringList parameters /network/subnets and /network/sgs with the endpoint\'s subnets and security groups';
+    // and the account's CDK deploy role resolves them when it creates the change set
+    const read = (account: string, region: string) => deployRoleSsmReadStep(account, region, ['/network/subnets', '/network/sgs'], 'mlops');
     expect(lines).toEqual([
       'Prerequisites of model-cicd module mlops-test-model-cicd, once per account and region before the first deploy:',
       '',
@@ -319,18 +322,21 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
       `  2. ${create('model-cicd-build-account')}`,
       `  3. cdk bootstrap aws://${DUMMY_ACCOUNTS.source}/${R} --trust ${T} --cloudformation-execution-policies ${arn(DUMMY_ACCOUNTS.source, 'endpoint')},${arn(DUMMY_ACCOUNTS.source, 'model-cicd-build-account')} --qualifier mlops`,
       `  4. ${vpc}`,
+      `  5. ${read(DUMMY_ACCOUNTS.source, R)}`,
       '',
       `account ${DUMMY_ACCOUNTS.staging}, ${R}: dev environment exp-serve of group experiment; build of group production; preprod environment preprod of group production`,
       `  1. ${create('endpoint')}`,
       `  2. ${create('model-cicd-build-account')}`,
       `  3. cdk bootstrap aws://${DUMMY_ACCOUNTS.staging}/${R} --trust ${T} --cloudformation-execution-policies ${arn(DUMMY_ACCOUNTS.staging, 'endpoint')},${arn(DUMMY_ACCOUNTS.staging, 'model-cicd-build-account')} --qualifier mlops`,
       `  4. ${vpc}`,
+      `  5. ${read(DUMMY_ACCOUNTS.staging, R)}`,
       '',
       `account ${DUMMY_ACCOUNTS.prod}, us-east-1: prod environment prod of group production`,
       `  1. ${create('endpoint')}`,
       `  2. cdk bootstrap aws://${DUMMY_ACCOUNTS.prod}/us-east-1 --trust ${T} --cloudformation-execution-policies ${arn(DUMMY_ACCOUNTS.prod, 'endpoint')} --qualifier mlops`,
       `  3. ${vpc}`,
-      `  4. SageMaker creates a model only from a package in its own region: replicate the model package and its artifacts to us-east-1`,
+      `  4. ${read(DUMMY_ACCOUNTS.prod, 'us-east-1')}`,
+      `  5. SageMaker creates a model only from a package in its own region: replicate the model package and its artifacts to us-east-1`,
       '',
     ]);
   });

@@ -71,7 +71,7 @@ export type { HandlerOperation, ResourceTypeHandlers, SchemaSource } from './boo
 export { HANDLER_PERMISSION_EXCLUSIONS, handlerPermissionGaps } from './bootstrap/handler-coverage';
 export type { HandlerExclusion, HandlerPermissionGaps, ResourceLike } from './bootstrap/handler-coverage';
 export type { AssemblyTemplate, BootstrapPolicyKind, PolicyDocumentLike, PolicyStatement } from './bootstrap-policy';
-export { createPolicyCommand, executionPolicyArn, formatPrerequisites, printPrerequisites } from './prerequisites';
+export { createPolicyCommand, deployRoleSsmReadStep, executionPolicyArn, formatPrerequisites, printPrerequisites } from './prerequisites';
 export type { AccountPrerequisites, BootstrapRequirement, ModulePrerequisites } from './prerequisites';
 export type { CrossFieldChecks, ModuleResolver, ModuleResolverFunction } from './cross-field';
 export { EXTRA_REGIONS_VARIABLE, KNOWN_REGIONS } from './regions';

@@ -64,6 +64,27 @@ export function createPolicyCommand(kind: BootstrapPolicyKind): string {
 }
 
 /**
+ * The step that lets an account's CDK bootstrap deploy role read the SSM parameters named by a template's
+ * parameters of type `AWS::SSM::Parameter::Value<...>` (the VPC settings given as parameter names).
+ *
+ * Why: CloudFormation resolves those parameters when the change set is created, with the caller's
+ * credentials (AWS CloudFormation User Guide, "Systems Manager parameter types": a parameter that does not
+ * exist "under the caller's AWS account" is a validation error), and the caller here is the account's CDK
+ * deploy role (the pipelines' CloudFormation actions, `cdk deploy`), which may read only the bootstrap
+ * version parameter: the CDK bootstrap template's `ReadVersion` statement grants `ssm:GetParameters` on
+ * `CdkBootstrapVersion` alone ("CreateChangeSet uses this to evaluate any SSM parameters").
+ */
+export function deployRoleSsmReadStep(account: string, region: string, names: readonly string[], qualifier: string = DEFAULT_QUALIFIER): string {
+  const partition = partitionOfRegion(region);
+  const arns = [...new Set(names)].map((name) => `arn:${partition}:ssm:${region}:${account}:parameter/${name.replace(/^\//, '')}`);
+  const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssm:GetParameters', Resource: arns }] });
+  return (
+    `aws iam put-role-policy --role-name cdk-${qualifier}-deploy-role-${account}-${region} --policy-name sagemaker-mlops-read-vpc-parameters ` +
+    `--policy-document '${document}'   # the CDK deploy role resolves the template's SSM parameters ${[...new Set(names)].join(', ')} (it may read only the bootstrap version otherwise)`
+  );
+}
+
+/**
  * The prerequisites as one plain block: per account and region, what it is to the module, the
  * `aws iam create-policy` commands for the execution policies (once per account: IAM is global), the
  * `cdk bootstrap` command, and the other manual steps. Accounts keep the order they are given in.

@@ -5,6 +5,7 @@ import {
   BOOTSTRAP_POLICIES,
   BOOTSTRAP_POLICY_KINDS,
   BOOTSTRAP_POLICY_TYPES,
+  deployRoleSsmReadStep,
   executionPolicyDocument,
   executionPolicyGaps,
   formatPrerequisites,
@@ -49,6 +50,22 @@ describe('formatPrerequisites', () => {
   it('names the policy ARN in the partition of the region', () => {
     const text = formatPrerequisites({ app: 'promote', stackName: 's', accounts: [{ account: '210478935612', region: 'cn-north-1', role: 'target', bootstrap: { executionPolicies: ['module'] } }] });
     expect(text).toContain('arn:aws-cn:iam::210478935612:policy/sagemaker-mlops-module-cfn-exec');
+  });
+
+  it("lets the CDK deploy role read the template's SSM parameters: the role of the qualifier, one ARN per name, in the region's partition", () => {
+    const step = deployRoleSsmReadStep('210478935612', 'cn-north-1', ['/network/subnets', '/network/sgs', '/network/subnets'], 'custom123');
+    const [command, why] = step.split('   # ');
+    expect(command).toMatch(/^aws iam put-role-policy --role-name cdk-custom123-deploy-role-210478935612-cn-north-1 --policy-name sagemaker-mlops-read-vpc-parameters --policy-document '/);
+    const document = JSON.parse(/--policy-document '(.*)'$/.exec(command)![1]);
+    expect(document.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'ssm:GetParameters',
+        Resource: ['arn:aws-cn:ssm:cn-north-1:210478935612:parameter/network/subnets', 'arn:aws-cn:ssm:cn-north-1:210478935612:parameter/network/sgs'],
+      },
+    ]);
+    expect(why).toContain('/network/subnets, /network/sgs');
+    expect(deployRoleSsmReadStep('210478935612', 'eu-west-1', ['/a'])).toContain('--role-name cdk-hnb659fds-deploy-role-210478935612-eu-west-1 ');
   });
 
   it('writes the block once, to stderr by default', () => {
