@@ -130,6 +130,24 @@ describe('deployment_region other than the module region', () => {
     expect(executionPolicyGaps(types, committedExecutionPolicy('endpoint', join(__dirname, '..', '..', '..')))).toEqual({ unknownTypes: [], missingActions: {} });
   });
 
+  it('lets the launch role read the key ARN parameter the product resolves at launch, and no other parameter', () => {
+    const statements = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    const resolve = Object.values(statements)
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => JSON.stringify(st.Action).includes('ssm:GetParameter'));
+    expect(resolve).toEqual([
+      {
+        Sid: 'ResolveParameters',
+        Effect: 'Allow',
+        Action: 'ssm:GetParameters',
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:${MODULE_REGION}:${ACCOUNTS.dev}:parameter/${SSM_PARAMETERS.deployArtifactKeyArn.replace(/^\//, '')}`]],
+        },
+      },
+    ]);
+    expect(JSON.stringify(product)).toContain(KEY_ARN_REFERENCE);
+  });
+
   describe('gates', () => {
     it('cdk-nag AwsSolutions: the module, the support stack and the product template clean, or acknowledged per finding', () => {
       expectNoNagFindings(app);
@@ -153,6 +171,11 @@ describe('deployment_region other than the module region', () => {
 describe('deployment_region = the module region (the default)', () => {
   const { app, stack } = synth(REQUIRED);
   const { product } = templates(stack);
+
+  it('gives the launch role no SSM read (the product resolves no parameter)', () => {
+    const policies = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    expect(policies).not.toContain('ResolveParameters');
+  });
 
   it('creates no support stack, and the deploy pipeline keeps its one artifact store and same-region actions', () => {
     expect(app.node.children.filter((c) => c instanceof DeploymentRegionStack)).toEqual([]);

@@ -11,6 +11,12 @@ export interface LaunchRoleProps {
   readonly connectionArn?: string;
   /** A permissions boundary every project role must carry. */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * SSM parameters (names, in the module's region) the product template reads through `{{resolve:ssm:...}}`.
+   *
+   * @default [] - none
+   */
+  readonly resolvedParameterNames?: string[];
 }
 
 /** The tags every project resource carries (ProjectProduct), which the launch role requires on creation. */
@@ -295,6 +301,17 @@ export class LaunchRole extends Construct {
     if (props.connectionArn) {
       // Creating a pipeline with a CodeConnections source passes the connection ("Update a pending connection", AWS CodePipeline User Guide).
       allow('PassConnection', ['codeconnections:PassConnection', 'codestar-connections:PassConnection'], [props.connectionArn]);
+    }
+
+    if (props.resolvedParameterNames?.length) {
+      // CloudFormation resolves the template's dynamic references "during stack and change set operations" as
+      // the caller, here the launch role, which needs ssm:GetParameters on each parameter (AWS CloudFormation
+      // User Guide, "Get a plaintext value from Systems Manager Parameter Store", its permissions).
+      allow(
+        'ResolveParameters',
+        ['ssm:GetParameters'],
+        props.resolvedParameterNames.map((name) => arn('ssm', 'parameter', name.replace(/^\//, ''))),
+      );
     }
 
     const policy = this.role.node.findChild('DefaultPolicy').node.defaultChild!;

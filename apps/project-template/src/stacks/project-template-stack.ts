@@ -105,6 +105,7 @@ export class ProjectTemplateStack extends Stack {
       permissionsBoundaryArn: config.permissionsBoundaryName
         ? this.formatArn({ service: 'iam', region: '', resource: 'policy', resourceName: config.permissionsBoundaryName })
         : undefined,
+      resolvedParameterNames: store ? [SSM_PARAMETERS.deployArtifactKeyArn] : [],
     }).role;
     this.portfolio.setLaunchRole(this.product, this.launchRole, { description: 'Least-privilege launch role of the SageMaker project template' });
     this.templateUrl = template.bind(this).httpUrl;
