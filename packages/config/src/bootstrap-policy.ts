@@ -308,8 +308,16 @@ export function executionPolicyDocument(kind: BootstrapPolicyKind): { readonly V
     statements.push({ Sid: 'DecryptThroughS3', Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:*:kms:*:*:key/*', Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } } });
   }
   if (kind === 'endpoint') {
-    // Parameters of type AWS::SSM::Parameter::Value<...> (the VPC from SSM) are resolved with the execution role.
+    // Parameters of type AWS::SSM::Parameter::Value<...> (the VPC from SSM): the identity that creates the change
+    // set resolves them (the CDK deploy role: deployRoleSsmReadStep in prerequisites.ts); a StackSet instance is
+    // created as the StackSet execution role, which carries this policy.
     statements.push({ Sid: 'ResolveSsmParameters', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: 'arn:*:ssm:*:${aws:PrincipalAccount}:parameter/*' });
+  }
+  if (kind === 'portfolio') {
+    // project-template with another deployment_region reads its support stack's output with Fn::GetStackOutput,
+    // whose RoleArn "defaults to the current stack's execution role", which needs cloudformation:DescribeStacks on
+    // the referenced stack (CloudFormation Template Reference, "Fn::GetStackOutput").
+    statements.push({ Sid: 'ReadOwnStackOutputs', Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: 'arn:*:cloudformation:*:${aws:PrincipalAccount}:stack/*' });
   }
   return { Version: '2012-10-17', Statement: statements };
 }
