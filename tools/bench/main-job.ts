@@ -34,11 +34,17 @@ export function timeCommand(command: string, args: string[]): Timing {
   return { wall, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined };
 }
 
-/** What `npm ci` leaves: no nx cache and no incremental TypeScript state (lib/ is overwritten in place). */
+/**
+ * What a fresh clone after `npm ci` has: no nx cache, no incremental TypeScript state (lib/ is overwritten in
+ * place), and no Seedfarmer staging (vendor/, whose lockfiles are otherwise reused).
+ */
 export function makeCold(): void {
   spawnSync('npx', ['nx', 'reset'], { cwd: REPO_ROOT, stdio: 'ignore' });
   for (const group of ['packages', 'apps']) {
-    for (const name of readdirSync(join(REPO_ROOT, group))) rmSync(join(REPO_ROOT, group, name, 'tsconfig.tsbuildinfo'), { force: true });
+    for (const name of readdirSync(join(REPO_ROOT, group))) {
+      rmSync(join(REPO_ROOT, group, name, 'tsconfig.tsbuildinfo'), { force: true });
+      rmSync(join(REPO_ROOT, group, name, 'vendor'), { recursive: true, force: true });
+    }
   }
   rmSync(join(REPO_ROOT, 'tools', 'tsconfig.tsbuildinfo'), { force: true });
 }

@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDeployment } from '../src/main-job/deployment';
 import { readEnvFile } from '../src/main-job/env-file';
 import { formatTable, lintFails, type ModuleResult } from '../src/main-job/cli';
-import { GUARD_PLUGIN_NAME, policyCounts, synthModule } from '../src/main-job/synth';
+import { GUARD_PLUGIN_NAME, policyCounts, synthAppModules, synthModule, type SynthResult } from '../src/main-job/synth';
+import type { ModuleRun } from '../src/main-job/deployment';
 import { REPO_ROOT } from '../src/workspace';
 
 const { runs } = loadDeployment({
@@ -44,6 +45,41 @@ describe('main job', () => {
       delete process.env.SEEDFARMER_PARAMETER_TARGET_BUCKET;
     }
   });
+});
+
+describe('main job: the modules of one app in one process (docs/adr/0013)', () => {
+  const promoteRuns = runs.filter((r) => r.app === 'promote');
+  const templatesOf = (dir: string) => Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.template.json')).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+
+  it('writes, for every module, byte for byte the templates its own process writes, and reports each as it ends', async () => {
+    // GIVEN the three promote modules, each with its own parameters
+    const root = mkdtempSync(join(tmpdir(), 'main-job-app-'));
+    const outdirOf = (run: ModuleRun) => join(root, run.moduleName);
+    const events: string[] = [];
+    // WHEN synthesized in one process
+    const results = await synthAppModules(promoteRuns, outdirOf, { onStart: (r) => events.push(`start ${r.moduleName}`), onEnd: (r: SynthResult) => events.push(`end ${r.run.moduleName}`) });
+    // THEN each is ok, in order, reported start then end, and identical to its solo synth
+    expect(results.map((r) => [r.run.moduleName, r.ok])).toEqual(promoteRuns.map((r) => [r.moduleName, true]));
+    expect(events).toEqual(promoteRuns.flatMap((r) => [`start ${r.moduleName}`, `end ${r.moduleName}`]));
+    expect(results.map((r) => r.sharedProcess)).toEqual([true, true, true]);
+    for (const run of promoteRuns) {
+      const solo = await synthModule(run, mkdtempSync(join(tmpdir(), 'main-job-solo-')));
+      expect(templatesOf(outdirOf(run))).toEqual(templatesOf(solo.outdir));
+      expect(results.find((r) => r.run === run)!.prerequisites).toBe(solo.prerequisites);
+    }
+  }, 120_000);
+
+  it("keeps each module's environment its own: a bad module between two good ones fails alone, with its own error", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'main-job-app-bad-'));
+    const bad = { ...pipeline, env: { ...pipeline.env, SEEDFARMER_PARAMETER_TARGET_BUCKET_NAME: 'Not_A_Bucket' } };
+    const [first, , third] = promoteRuns;
+    const results = await synthAppModules([first, bad, third], (run) => join(root, `${run === bad ? 'bad' : run.moduleName}`));
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    // the failed one was synthesized again in a process of its own, whose result is the one reported
+    expect(results.map((r) => r.sharedProcess)).toEqual([true, undefined, true]);
+    expect(results[1].output).toMatch(/target_bucket_name: .*Not_A_Bucket/);
+    expect(results[2].stacks).toEqual([`mlops-example-${third.moduleName}`]);
+  }, 120_000);
 });
 
 describe('main job report', () => {

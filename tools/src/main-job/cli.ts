@@ -7,7 +7,7 @@ import { stageModules } from '../seedfarmer/stage';
 import { REPO_ROOT } from '../workspace';
 import { loadDeployment, ModuleRun } from './deployment';
 import { readEnvFile } from './env-file';
-import { GUARD_PLUGIN_NAME, synthModule, type SynthResult } from './synth';
+import { GUARD_PLUGIN_NAME, synthAppModules, synthModule, type SynthResult } from './synth';
 
 /** One module's synth, then its cfn-lint gate (only when the synth succeeded). */
 export interface ModuleResult extends SynthResult {
@@ -27,7 +27,8 @@ Options:
                         (default: manifests/example/deployment.yaml)
   --env-file <file>     dotenv file for valueFrom.envVariable and \${VAR}, as seedfarmer apply --env-file;
                         relative to the repository root or absolute (default: manifests/example/example.env)
-  --parallel <n>        modules synthesized at once, a positive integer (default: the number of CPU cores)
+  --parallel <n>        apps synthesized at once (each app's modules one after the other, in one process),
+                        a positive integer (default: the number of CPU cores)
   -h, --help            print this help
 `;
 
@@ -124,13 +125,14 @@ async function main(argv: string[]) {
     (error: unknown) => ({ ok: false as const, error }),
   );
 
-  process.stdout.write(`${runs.length} modules, ${options.parallel} at a time\n`);
-  const synthesized = await runPool(runs, options.parallel, async (run) => {
-    process.stdout.write(startLine(run));
-    const result = await synthModule(run, outdirFor(run));
-    process.stdout.write(endLine(result));
-    return result;
-  });
+  // One process per app, its modules one after the other (synthAppModules, docs/adr/0013), apps in parallel.
+  const byApp = new Map<string, ModuleRun[]>();
+  for (const run of runs) byApp.set(run.appDir, [...(byApp.get(run.appDir) ?? []), run]);
+  process.stdout.write(`${runs.length} modules of ${byApp.size} apps, ${options.parallel} apps at a time\n`);
+  const report = { onStart: (run: ModuleRun) => process.stdout.write(startLine(run)), onEnd: (result: SynthResult) => process.stdout.write(endLine(result)) };
+  const perApp = await runPool([...byApp.values()], options.parallel, (appRuns) => synthAppModules(appRuns, outdirFor, report));
+  const byRun = new Map(perApp.flat().map((r) => [r.run, r]));
+  const synthesized = runs.map((run) => byRun.get(run)!);
   const results = await lintAll(synthesized);
   const staged = await staging;
   process.stdout.write(staged.ok ? `staged ${apps.length} apps for Seedfarmer (vendor/) in ${staged.seconds.toFixed(1)} s\n` : '');

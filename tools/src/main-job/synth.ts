@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { ModuleRun } from './deployment';
+import type { WorkerJob, WorkerResult } from './worker';
 
 export interface SynthResult {
   readonly run: ModuleRun;
@@ -21,10 +22,34 @@ export interface SynthResult {
   readonly output: string;
   /** The per-account prerequisites block the app printed (`printPrerequisites`), if any. */
   readonly prerequisites?: string;
+  /** Whether it was synthesized in its app's shared process (synthAppModules), not a process of its own. */
+  readonly sharedProcess?: boolean;
 }
 
 /** Variables of the calling shell that would leak into a module and make it differ from Seedfarmer's CodeBuild. */
 const LEAKY = /^(SEEDFARMER_|CDK_|AWS_)/;
+
+/** The environment a module's process gets: the caller's, less what would leak, plus the module's and CDK's. */
+function moduleEnv(run: ModuleRun, outdir: string, cdkJson: { context?: unknown }): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !LEAKY.test(k)) env[k] = v;
+  return Object.assign(env, run.env, {
+    CDK_OUTDIR: outdir,
+    CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context ?? {}),
+  });
+}
+
+function readCdkJson(appDir: string): { app: string; context?: unknown } {
+  return JSON.parse(readFileSync(join(appDir, 'cdk.json'), 'utf8'));
+}
+
+function synthResult(run: ModuleRun, outdir: string, exited: { ok: boolean; seconds: number; output: string; stderr: string }): SynthResult {
+  const ok = exited.ok && existsSync(join(outdir, 'manifest.json'));
+  const { stacks, resources } = ok ? readAssembly(outdir) : { stacks: [], resources: 0 };
+  const counts = policyCounts(outdir);
+  const prerequisites = extractPrerequisites(exited.stderr);
+  return { run, ok, outdir, stacks, resources, nagFindings: counts.nag.unacknowledged, guard: counts.guard, seconds: exited.seconds, output: exited.output, prerequisites };
+}
 
 /**
  * Synthesizes one module the way the CDK CLI runs an app: the `app` command of the app's cdk.json,
@@ -34,13 +59,8 @@ export async function synthModule(run: ModuleRun, outdir: string): Promise<Synth
   const started = process.hrtime.bigint();
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  const cdkJson = JSON.parse(readFileSync(join(run.appDir, 'cdk.json'), 'utf8'));
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !LEAKY.test(k)) env[k] = v;
-  Object.assign(env, run.env, {
-    CDK_OUTDIR: outdir,
-    CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context ?? {}),
-  });
+  const cdkJson = readCdkJson(run.appDir);
+  const env = moduleEnv(run, outdir, cdkJson);
 
   const output = await new Promise<{ code: number | null; text: string; stderr: string }>((resolvePromise) => {
     const child = spawn(cdkJson.app, { cwd: run.appDir, env, shell: true });
@@ -54,11 +74,70 @@ export async function synthModule(run: ModuleRun, outdir: string): Promise<Synth
     child.on('close', (code) => resolvePromise({ code, text, stderr }));
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const ok = output.code === 0 && existsSync(join(outdir, 'manifest.json'));
-  const { stacks, resources } = ok ? readAssembly(outdir) : { stacks: [], resources: 0 };
-  const counts = policyCounts(outdir);
-  const prerequisites = extractPrerequisites(output.stderr);
-  return { run, ok, outdir, stacks, resources, nagFindings: counts.nag.unacknowledged, guard: counts.guard, seconds, output: output.text, prerequisites };
+  return synthResult(run, outdir, { ok: output.code === 0, seconds, output: output.text, stderr: output.stderr });
+}
+
+/** Where the worker is: next to this file, compiled (tools/lib) or not (tests with tsx/vitest). */
+const WORKER = join(__dirname, `worker${extname(__filename)}`);
+
+/**
+ * Synthesizes the modules of ONE app in one process (worker.ts, docs/adr/0013): each with exactly the
+ * environment, working directory and output directory its own process would get, the app's code loaded
+ * afresh. A module that fails there, or an app whose cdk.json `app` is not `node <script>`, is synthesized
+ * in a process of its own (synthModule), and that result counts. `onStart`/`onEnd` report each module.
+ */
+export async function synthAppModules(
+  runs: readonly ModuleRun[],
+  outdirOf: (run: ModuleRun) => string,
+  report: { onStart?: (run: ModuleRun) => void; onEnd?: (result: SynthResult) => void } = {},
+): Promise<SynthResult[]> {
+  if (runs.length === 0) return [];
+  const appDir = runs[0].appDir;
+  if (runs.some((r) => r.appDir !== appDir)) throw new Error('synthAppModules: every run must be of the same app');
+  const cdkJson = readCdkJson(appDir);
+  const script = /^node (\S+)$/.exec(cdkJson.app)?.[1];
+  const results: SynthResult[] = [];
+  const solo = async (run: ModuleRun) => {
+    report.onStart?.(run);
+    const result = await synthModule(run, outdirOf(run));
+    report.onEnd?.(result);
+    return result;
+  };
+  if (!script || !existsSync(WORKER)) {
+    for (const run of runs) results.push(await solo(run));
+    return results;
+  }
+  const jobs: WorkerJob[] = runs.map((run) => {
+    const outdir = outdirOf(run);
+    rmSync(outdir, { recursive: true, force: true });
+    mkdirSync(outdir, { recursive: true });
+    return { appDir, script, env: moduleEnv(run, outdir, cdkJson) };
+  });
+  const fromWorker = await new Promise<WorkerResult[]>((resolvePromise) => {
+    const received: WorkerResult[] = [];
+    const worker = fork(WORKER, [], { cwd: appDir, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: extname(__filename) === '.ts' ? ['--import', 'tsx'] : [] });
+    let stray = '';
+    worker.stdout?.on('data', (d) => (stray += d));
+    worker.stderr?.on('data', (d) => (stray += d));
+    report.onStart?.(runs[0]);
+    worker.on('message', (message: WorkerResult) => {
+      const run = runs[received.length];
+      received.push(message);
+      if (message.ok) report.onEnd?.(synthResult(run, outdirOf(run), message));
+      if (received.length < runs.length) report.onStart?.(runs[received.length]);
+    });
+    worker.on('close', () => {
+      // A worker that died mid-way leaves the rest to their own processes (below), with what it printed.
+      for (let i = received.length; i < runs.length; i++) received.push({ ok: false, seconds: 0, output: stray, stderr: '' });
+      resolvePromise(received);
+    });
+    worker.send({ jobs });
+  });
+  for (const [i, run] of runs.entries()) {
+    const exited = fromWorker[i];
+    results.push(exited.ok ? { ...synthResult(run, outdirOf(run), exited), sharedProcess: true } : await solo(run));
+  }
+  return results;
 }
 
 /**
