@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, CfnElement, Stage } from 'aws-cdk-lib';
-import { loadModuleConfig } from '@sagemaker-mlops/config';
+import { App, CfnElement, Stack, Stage } from 'aws-cdk-lib';
+import { loadModuleConfig, type PolicyDocumentLike } from '@sagemaker-mlops/config';
 import { createTestApp, DUMMY_ACCOUNTS, DUMMY_REGION, seedfarmerEnv } from '@sagemaker-mlops/test-utils';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildProjectTemplateApp } from '../src/app';
@@ -73,4 +73,12 @@ export function productGuardFindings(stack: ProjectTemplateStack, productFile: s
       .filter((path) => !acknowledged(`cdk-validator-cfnguard::${v.ruleName}`, path))
       .map((path) => `${v.ruleName} on ${path}`),
   );
+}
+
+/** The statements of the launch role's policies in the module template. */
+export function launchRoleStatements(stack: ProjectTemplateStack, module: Template): PolicyDocumentLike['Statement'] {
+  const launchRole = Stack.of(stack).resolve((stack.launchRole.node.defaultChild as CfnElement).logicalId) as string;
+  return Object.values(module.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: launchRole }]))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as PolicyDocumentLike['Statement']);
 }

@@ -1,7 +1,6 @@
-import { CfnElement, Stack } from 'aws-cdk-lib';
-import { HANDLER_PERMISSIONS, handlerPermissionGaps, type PolicyDocumentLike, type ResourceLike } from '@sagemaker-mlops/config';
+import { HANDLER_PERMISSIONS, handlerPermissionGaps, type ResourceLike } from '@sagemaker-mlops/config';
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_ARN, REQUIRED, synth, templates } from './fixtures';
+import { CONNECTION_ARN, launchRoleStatements, REQUIRED, synth, templates } from './fixtures';
 
 /**
  * Handler permissions of the product's resource types that the launch role deliberately lacks (beyond the
@@ -26,10 +25,7 @@ const CASES = [
 function launch(parameters: Record<string, unknown>) {
   const { stack } = synth(parameters);
   const { module, product } = templates(stack);
-  const launchRole = Stack.of(stack).resolve((stack.launchRole.node.defaultChild as CfnElement).logicalId) as string;
-  const statements = Object.values(module.findResources('AWS::IAM::Policy'))
-    .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: launchRole }]))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement as PolicyDocumentLike['Statement']);
+  const statements = launchRoleStatements(stack, module);
   const resources = Object.values(product.toJSON().Resources as Record<string, ResourceLike>);
   return { policy: { Statement: statements }, resources };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import {
   BOOTSTRAP_POLICIES,
   committedExecutionPolicy,
@@ -19,7 +19,7 @@ import { settingsFromEnvironment } from '../seed-code/deploy-app/src/settings';
 import { projectTemplatePrerequisites } from '../src/app';
 import { DEPLOY_STAGES } from '../src/product/names';
 import { SEED_CODE_DIR } from '../src/seed';
-import { ACCOUNTS, CONNECTION_ARN, load, REQUIRED, synth, templates } from './fixtures';
+import { ACCOUNTS, CONNECTION_ARN, launchRoleStatements, load, REQUIRED, synth, templates } from './fixtures';
 
 const R = 'eu-west-1';
 const arn = (kind: BootstrapPolicyKind, account: string) => executionPolicyArn(kind, account, R);
@@ -109,10 +109,7 @@ describe('per-account prerequisites (issue 8 item 9)', () => {
       for (const parameters of [REQUIRED, { ...REQUIRED, repository_type: 'codeconnections', code_connection_arn: CONNECTION_ARN }]) {
         const { stack } = synth(parameters);
         const { module, product } = templates(stack);
-        const launchRole = Stack.of(stack).resolve((stack.launchRole.node.defaultChild as CfnElement).logicalId) as string;
-        const statements = Object.values(module.findResources('AWS::IAM::Policy'))
-          .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: launchRole }]))
-          .flatMap((p) => p.Properties.PolicyDocument.Statement as PolicyDocumentLike['Statement']);
+        const statements = launchRoleStatements(stack, module);
         expect(statements.length).toBeGreaterThan(0);
         const types = resourceTypesOf([product.toJSON()]);
         expect(types).toContain('AWS::CodePipeline::Pipeline');

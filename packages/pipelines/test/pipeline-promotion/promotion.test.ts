@@ -11,39 +11,16 @@ import { loadPipelineSource } from '../../src/bin/pipeline-promotion/load-source
 import { promotionMain } from '../../src/bin/pipeline-promotion/main';
 import { runInDev } from '../../src/bin/pipeline-promotion/run-dev';
 import { parseStageFile } from '../../src/bin/pipeline-promotion/stage-file';
+import { BUCKET, DEV, PREPROD_STAGE, promotionSettings, role, STAGE_FILE } from './fixtures';
 
 const s3 = mockClient(S3Client);
-const DEV = DUMMY_ACCOUNTS.tooling;
-const BUCKET = `p-1-dev-artifacts-${DEV}`;
-const role = (account: string, stage: string) => `arn:aws:iam::${account}:role/abalone-p-1-${stage}-sm-execution`;
-
-/** The seed's stage values, with the reference's URLs fixed. */
-const STAGE_FILE = {
-  ProcessingInstanceCount: '1',
-  ProcessingInstanceType: 'ml.m5.large',
-  InferenceInstanceCount: '1',
-  InferenceInstanceType: 'ml.m5.large',
-  TrainingInstanceCount: '1',
-  MseThreshold: '8.0',
-  InputDataUrl: 's3://p-1-preprod-artifacts-333333333333/abalone-p-1-preprod-pipeline/data/abalone.csv',
-  BatchDataUrl: 's3://p-1-preprod-artifacts-333333333333/abalone-p-1-preprod-pipeline/data/batch/',
-  ScheduleExpressionforPipeline: '1 day',
-};
-
-const SETTINGS: PromotionSettings = {
-  pipelineSource: 'pipelines/batch-inference/pipeline.ts',
-  scriptsDir: 'pipelines/batch-inference/scripts',
-  configDir: 'config',
-  releaseBucket: BUCKET,
-  releaseBucketOwner: DEV,
-  modelPackageGroupName: 'abalone-p-1',
-  dev: { region: DUMMY_REGION, pipelineName: 'abalone-p-1-dev-pipeline', roleArn: role(DEV, 'dev'), bucket: BUCKET },
+const SETTINGS: PromotionSettings = promotionSettings({
   stages: [
-    { name: 'preprod', account: DUMMY_ACCOUNTS.staging, region: DUMMY_REGION, pipelineName: 'abalone-p-1-preprod-pipeline', roleArn: role(DUMMY_ACCOUNTS.staging, 'preprod'), bucket: 'p-1-preprod-artifacts-333333333333', createModelPackageGroup: true },
+    PREPROD_STAGE,
     { name: 'prod', account: DUMMY_ACCOUNTS.prod, region: 'us-east-1', pipelineName: 'abalone-p-1-prod-pipeline', roleArn: role(DUMMY_ACCOUNTS.prod, 'prod'), bucket: 'p-1-prod-artifacts-444444444444', createModelPackageGroup: true },
   ],
   tags: { 'sagemaker:project-name': 'abalone', 'sagemaker:project-id': 'p-1' },
-};
+});
 
 /** A repository as the module seeds it: the pipeline source (with a relative TypeScript import), scripts, stage files. */
 function repository(stageFiles: Record<string, unknown> = { preprod: STAGE_FILE, prod: { ...STAGE_FILE, InferenceInstanceType: 'ml.m5.xlarge' } }): string {

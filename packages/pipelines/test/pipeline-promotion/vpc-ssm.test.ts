@@ -2,40 +2,18 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DUMMY_ACCOUNTS, DUMMY_REGION } from '@sagemaker-mlops/test-utils';
+import { DUMMY_ACCOUNTS } from '@sagemaker-mlops/test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildRelease, DEV_DEFINITION_FILE, type PromotionSettings, ReleaseError, stageTemplateFile } from '../../src/bin/pipeline-promotion/build';
 import { promotionMain } from '../../src/bin/pipeline-promotion/main';
 import { inlineDefinition } from '../../src/bin/pipeline-promotion/stage-template';
+import { BUCKET, PREPROD_STAGE, promotionSettings, role, STAGE_FILE } from './fixtures';
 
 const s3 = mockClient(S3Client);
-const DEV = DUMMY_ACCOUNTS.tooling;
-const BUCKET = `p-1-dev-artifacts-${DEV}`;
-const role = (account: string, stage: string) => `arn:aws:iam::${account}:role/abalone-p-1-${stage}-sm-execution`;
-const STAGE_FILE = {
-  ProcessingInstanceCount: '1',
-  ProcessingInstanceType: 'ml.m5.large',
-  InferenceInstanceCount: '1',
-  InferenceInstanceType: 'ml.m5.large',
-  TrainingInstanceCount: '1',
-  MseThreshold: '8.0',
-  InputDataUrl: 's3://p-1-preprod-artifacts-333333333333/abalone-p-1-preprod-pipeline/data/abalone.csv',
-  BatchDataUrl: 's3://p-1-preprod-artifacts-333333333333/abalone-p-1-preprod-pipeline/data/batch/',
-  ScheduleExpressionforPipeline: '1 day',
-};
-
-/** VPC settings as SSM parameter names: dev's values come resolved (comma-separated) by the module's stack. */
-const SETTINGS: PromotionSettings = {
-  pipelineSource: 'pipelines/batch-inference/pipeline.ts',
-  scriptsDir: 'pipelines/batch-inference/scripts',
-  configDir: 'config',
-  releaseBucket: BUCKET,
-  releaseBucketOwner: DEV,
-  modelPackageGroupName: 'abalone-p-1',
-  dev: { region: DUMMY_REGION, pipelineName: 'abalone-p-1-dev-pipeline', roleArn: role(DEV, 'dev'), bucket: BUCKET },
+const SETTINGS: PromotionSettings = promotionSettings({
   stages: [
-    { name: 'preprod', account: DUMMY_ACCOUNTS.staging, region: DUMMY_REGION, pipelineName: 'abalone-p-1-preprod-pipeline', roleArn: role(DUMMY_ACCOUNTS.staging, 'preprod'), bucket: 'p-1-preprod-artifacts-333333333333', createModelPackageGroup: true },
+    PREPROD_STAGE,
   ],
   vpc: {
     subnetIdsParameter: '/mlops/vpc/subnet-ids',
@@ -44,7 +22,7 @@ const SETTINGS: PromotionSettings = {
     devSecurityGroupIds: ['sg-0cccccccccccccccc'],
   },
   tags: {},
-};
+});
 
 /** The part of the pre-synthesized stage template the Build step changes (the real one is tested by the app). */
 const TEMPLATE = {
@@ -154,7 +132,7 @@ describe('VPC settings as SSM parameter names ("Reference existing resources and
   });
 
   it('promotionMain finds the stage template in CodeBuild\'s secondary input folder', async () => {
-    const { dir, template } = repository();
+    const { dir } = repository();
     const io = { s3: new S3Client({}), cwd: dir, log: () => {}, error: () => {} };
     const env = { PROMOTION: JSON.stringify({ ...SETTINGS, vpc: { ...SETTINGS.vpc, devSubnetIds: 'subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb', devSecurityGroupIds: 'sg-0cccccccccccccccc' } }), OUTPUT_DIR: 'out', STAGE_TEMPLATE_ARTIFACT: 'StageTemplate', CODEBUILD_SRC_DIR_StageTemplate: join(dir, 'template-input'), STAGE_TEMPLATE_FILE: 'Stage.template.json' };
     expect(await promotionMain(['build'], env, io)).toBe(0);
