@@ -38,16 +38,24 @@ export class EncryptionKey extends Construct {
       removalPolicy: props.retainOnDelete ?? true ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyGrantsNotForAwsResources',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        // In a key policy, "*" is the key itself.
-        resources: ['*'],
-        // BoolIfExists: a request without the key (no service involved) counts as false and is denied.
-        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-      }),
+      denyGrantsNotForAwsResources(),
     );
   }
+}
+
+/**
+ * The key policy statement that denies `kms:CreateGrant` unless the grant is for an AWS resource (a service
+ * creating it on a principal's behalf): every key of this repository carries it, CDK's own keys included.
+ */
+export function denyGrantsNotForAwsResources(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyGrantsNotForAwsResources',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    // In a key policy, "*" is the key itself.
+    resources: ['*'],
+    // BoolIfExists: a request without the key (no service involved) counts as false and is denied.
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  });
 }

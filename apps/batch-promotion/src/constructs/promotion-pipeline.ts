@@ -15,6 +15,7 @@ import {
   ApprovalTopic,
   BundledTool,
   crossAccountDeployAction,
+  denyGrantsNotForAwsResources,
   nagReferencePrefix,
   onlyResourcesOf,
   recordTargetRegions,
@@ -282,16 +283,7 @@ export class PromotionPipeline extends Construct {
         rules: [{ status: 'Enabled', abortIncompleteMultipartUpload: { daysAfterInitiation: 7 }, noncurrentVersionExpiration: { noncurrentDays: 30 } }],
       };
       const replicationKey = replication.encryptionKey as kms.Key | undefined;
-      replicationKey?.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'DenyGrantsNotForAwsResources',
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: ['kms:CreateGrant'],
-          resources: ['*'],
-          conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-        }),
-      );
+      replicationKey?.addToResourcePolicy(denyGrantsNotForAwsResources());
     }
     acknowledgeGrantWildcards(stack, [
       {
